@@ -1,0 +1,277 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration file of sluice. Every object is strict: an unknown key is an error that names its path,
+ * so a typo (`minLevl`) fails at start-up instead of silently doing nothing.
+ */
+
+const name = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,30}$/, 'must be lower-case letters, digits and dashes, starting with a letter');
+
+const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
+
+/** A secret the runtime fetches: never its value in the file. */
+export const secretRefSchema = z.union([
+  z.strictObject({
+    secretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:/, 'must be a Secrets Manager ARN'),
+  }),
+  z.strictObject({ ssmParameter: z.string().regex(/^\//, 'must be an SSM parameter name starting with /') }),
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }),
+]);
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+/** An ingestion key is stored as its SHA-256 (hex) or as a reference to a secret holding the plaintext. */
+const ingestionKey = z.union([
+  z.strictObject({
+    id: name,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
+  }),
+  z.strictObject({ id: name, secret: secretRefSchema }),
+]);
+
+const regexString = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not a valid regular expression' },
+);
+
+/** A dotted path into the record: `level`, `service`, `attributes.http.status`. */
+const fieldPath = z.string().regex(/^[A-Za-z_@][\w@-]*(\.[\w@-]+)*$/, 'must be a dotted field path');
+
+export const conditionSchema = z.union([
+  z.strictObject({ field: fieldPath, equals: z.union([z.string(), z.number(), z.boolean()]) }),
+  z.strictObject({ field: fieldPath, in: z.array(z.union([z.string(), z.number()])).min(1) }),
+  z.strictObject({ field: fieldPath, regex: regexString }),
+  z.strictObject({ field: fieldPath, exists: z.boolean() }),
+  z.strictObject({ message: regexString }),
+]);
+export type Condition = z.infer<typeof conditionSchema>;
+
+export const LEVEL_NAMES = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+const levelName = z.enum(LEVEL_NAMES);
+
+export const filterSchema = z.strictObject({
+  /** Records below this level are dropped (reason `level`). */
+  minLevel: levelName.optional(),
+  /** Records matching any named rule are dropped (reason = the rule name). */
+  drop: z.array(z.strictObject({ name, when: z.array(conditionSchema).min(1) })).default([]),
+  /** Records matching any keep rule are kept whatever the drop rules, sampling, suppression or throttling say. */
+  keep: z.array(z.strictObject({ name, when: z.array(conditionSchema).min(1) })).default([]),
+  /** Consistent sampling: keep 1 in `oneIn` distinct values of `key` (hash-based, so every region agrees). */
+  sample: z
+    .array(
+      z.strictObject({
+        name,
+        key: fieldPath,
+        oneIn: z.number().int().min(1),
+        when: z.array(conditionSchema).default([]),
+      }),
+    )
+    .default([]),
+  /** At most `max` records per key per period; the rest are replaced by one summary record per key and period. */
+  suppress: z
+    .array(
+      z.strictObject({
+        name,
+        key: z.array(fieldPath).min(1),
+        max: z.number().int().min(1),
+        periodSeconds: z.number().int().min(1).max(86_400),
+      }),
+    )
+    .default([]),
+  /** Hard per-key rate limit: at most `max` records per key per period; the rest are dropped (counted). */
+  throttle: z
+    .array(
+      z.strictObject({
+        name,
+        key: z.array(fieldPath).min(1),
+        max: z.number().int().min(1),
+        periodSeconds: z.number().int().min(1).max(86_400),
+      }),
+    )
+    .default([]),
+});
+export type FilterConfig = z.infer<typeof filterSchema>;
+
+export const DETECTOR_NAMES = [
+  'email',
+  'ipv4',
+  'ipv6',
+  'card',
+  'iban',
+  'ssn',
+  'phone',
+  'awsAccessKey',
+  'awsSecretKey',
+  'jwt',
+  'authHeader',
+  'urlPassword',
+  'mac',
+  'privateKey',
+] as const;
+export type DetectorName = (typeof DETECTOR_NAMES)[number];
+
+export const MASK_MODES = ['placeholder', 'hmac', 'partial'] as const;
+export type MaskMode = (typeof MASK_MODES)[number];
+
+const detectorSetting = z.union([
+  z.boolean(),
+  z.strictObject({ enabled: z.boolean().default(true), mode: z.enum(MASK_MODES).optional() }),
+]);
+
+export const maskSchema = z.strictObject({
+  /** `detect`: scan every string; `allowList`: only the listed fields pass unmasked, everything else is masked. */
+  policy: z.enum(['detect', 'allowList']).default('detect'),
+  /** Default mode for every detector. */
+  mode: z.enum(MASK_MODES).default('placeholder'),
+  detectors: z.partialRecord(z.enum(DETECTOR_NAMES), detectorSetting).default({}),
+  /** Field names (case-insensitive substrings) whose values are masked whatever they hold. */
+  sensitiveKeys: z
+    .array(z.string().min(1))
+    .default(['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie']),
+  /** With policy allowList: field paths whose values pass (still scanned by the detectors). */
+  allowList: z.array(fieldPath).default([]),
+  /** Key for HMAC pseudonyms. Required when any detector uses mode `hmac`. */
+  hmacKey: secretRefSchema.optional(),
+});
+export type MaskConfig = z.infer<typeof maskSchema>;
+
+export const aggregateSchema = z.strictObject({
+  windowSeconds: z.number().int().min(1).max(86_400).default(60),
+  /** Extra dimensions besides tenant, region, service, level. */
+  groupBy: z.array(fieldPath).max(5).default([]),
+  /** Numeric fields summarised with count, sum, min and max. */
+  stats: z.array(fieldPath).max(10).default([]),
+  patterns: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Cap of distinct templates kept per (service, window); the rest count under `<other>`. */
+      maxPerWindow: z.number().int().min(1).max(1000).default(50),
+    })
+    .prefault({}),
+});
+export type AggregateConfig = z.infer<typeof aggregateSchema>;
+
+export const pipelineSchema = z.strictObject({
+  filter: filterSchema.prefault({}),
+  mask: maskSchema.prefault({}),
+  aggregate: aggregateSchema.prefault({}),
+});
+export type PipelineRules = z.infer<typeof pipelineSchema>;
+
+/**
+ * Tenant overrides are partial at every level: `loadConfig` deep-merges them over `defaults.pipeline` (objects
+ * merge, arrays replace) and validates the result with `pipelineSchema`, reporting paths under the tenant.
+ */
+const pipelineOverride = z.record(z.string(), z.unknown());
+
+export const regionSchema = z.strictObject({
+  awsRegion,
+  stream: z
+    .strictObject({
+      mode: z.enum(['onDemand', 'provisioned']).default('onDemand'),
+      shards: z.number().int().min(1).max(500).default(2),
+      retentionHours: z.number().int().min(24).max(8760).default(24),
+    })
+    .prefault({}),
+  processor: z
+    .strictObject({
+      batchSize: z.number().int().min(1).max(10_000).default(500),
+      batchingWindowSeconds: z.number().int().min(0).max(300).default(5),
+      maxRetryAttempts: z.number().int().min(0).max(10_000).default(5),
+      maxRecordAgeSeconds: z.number().int().min(60).max(604_800).default(3600),
+      /** Must stay 1: the exactly-once design needs each shard processed strictly in order. */
+      parallelizationFactor: z.literal(1).default(1),
+      memoryMb: z.number().int().min(128).max(10_240).default(1024),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      throttleRatePerSecond: z.number().int().min(1).default(1000),
+      throttleBurst: z.number().int().min(1).default(2000),
+      customDomain: z
+        .strictObject({ domainName: z.string().min(3), certificateArn: z.string().startsWith('arn:') })
+        .optional(),
+    })
+    .prefault({}),
+  bucket: z
+    .strictObject({
+      expireDays: z.number().int().min(1).default(90),
+      infrequentAccessAfterDays: z.number().int().min(30).optional(),
+    })
+    .prefault({}),
+  alarmEmail: z.email().optional(),
+});
+export type RegionConfig = z.infer<typeof regionSchema>;
+
+export const tenantSchema = z.strictObject({
+  id: name,
+  /** The residency region (a key of `regions`) whose endpoint accepts this tenant's data. */
+  homeRegion: name,
+  keys: z.array(ingestionKey).min(1),
+  pipeline: pipelineOverride.optional(),
+});
+export type TenantConfig = z.infer<typeof tenantSchema>;
+
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1),
+    /** Prefix of every stack and resource name. */
+    project: name.default('sluice'),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    regions: z
+      .record(name, regionSchema)
+      .refine((r) => Object.keys(r).length > 0, 'needs at least one region'),
+    aggregates: z
+      .strictObject({
+        /** Aggregates expire this many days after their window (DynamoDB TTL). */
+        ttlDays: z.number().int().min(1).max(3650).default(400),
+      })
+      .prefault({}),
+    defaults: z.strictObject({ pipeline: pipelineSchema.prefault({}) }).prefault({}),
+    tenants: z.array(tenantSchema).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.tenants.forEach((t, i) => {
+      if (!(t.homeRegion in cfg.regions)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'homeRegion'],
+          message: `names region "${t.homeRegion}", which is not under regions (${Object.keys(cfg.regions).join(', ')})`,
+        });
+      }
+      if (seen.has(t.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', i, 'id'],
+          message: `duplicate tenant id "${t.id}"`,
+        });
+      }
+      seen.add(t.id);
+    });
+    const awsRegions = new Set<string>();
+    for (const [key, r] of Object.entries(cfg.regions)) {
+      if (awsRegions.has(r.awsRegion)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', key, 'awsRegion'],
+          message: `${r.awsRegion} is used by two residency regions`,
+        });
+      }
+      awsRegions.add(r.awsRegion);
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,58 @@
+import type { SluiceConfig } from './config/load.ts';
+
+/**
+ * Names and key schemas of every AWS resource, derived from the config. The CDK constructs and the local stack
+ * both read them from here, so the local pipeline creates exactly what `cdk deploy` creates.
+ */
+export interface RegionResources {
+  /** Residency region name (config key). */
+  region: string;
+  awsRegion: string;
+  stackName: string;
+  streamName: string;
+  bucketName: string;
+  /** SQS queue that receives one message per record parked in the failure store (alerting). */
+  failureQueueName: string;
+  failureQueueDlqName: string;
+  /** S3 prefixes inside the regional bucket. */
+  prefixes: { records: 'records/'; failed: 'failed/' };
+  shards: number;
+}
+
+export interface GlobalResources {
+  stackName: string;
+  tableName: string;
+  /** AWS region that hosts the global stack (the first residency region's). */
+  homeAwsRegion: string;
+}
+
+/** The aggregate table: `pk` always starts with `<region>#`, which IAM LeadingKeys conditions rely on. */
+export const AGGREGATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
+
+export function regionResources(config: SluiceConfig, region: string): RegionResources {
+  const r = config.regions[region];
+  if (!r) throw new RangeError(`unknown region "${region}"`);
+  const base = `${config.project}-${region}`;
+  return {
+    region,
+    awsRegion: r.awsRegion,
+    stackName: `${base}-pipeline`,
+    streamName: `${base}-records`,
+    // Bucket names are global: account and AWS region keep them unique when an account id is configured.
+    bucketName: `${base}-${config.account ?? 'local'}-${r.awsRegion}`,
+    failureQueueName: `${base}-failures`,
+    failureQueueDlqName: `${base}-failures-dlq`,
+    prefixes: { records: 'records/', failed: 'failed/' },
+    shards: r.stream.shards,
+  };
+}
+
+export function globalResources(config: SluiceConfig): GlobalResources {
+  const first = Object.values(config.regions)[0];
+  if (!first) throw new RangeError('config has no region');
+  return {
+    stackName: `${config.project}-global`,
+    tableName: `${config.project}-aggregates`,
+    homeAwsRegion: first.awsRegion,
+  };
+}
