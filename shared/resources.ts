@@ -14,6 +14,8 @@ export interface RegionResources {
   /** SQS queue that receives one message per record parked in the failure store (alerting). */
   failureQueueName: string;
   failureQueueDlqName: string;
+  /** On-failure destination of the event source mapping: AWS sends batch metadata (shard, sequence range) here. */
+  esmFailureQueueName: string;
   /** S3 prefixes inside the regional bucket. */
   prefixes: { records: 'records/'; failed: 'failed/' };
   shards: number;
@@ -42,6 +44,7 @@ export function regionResources(config: SluiceConfig, region: string): RegionRes
     bucketName: `${base}-${config.account ?? 'local'}-${r.awsRegion}`,
     failureQueueName: `${base}-failures`,
     failureQueueDlqName: `${base}-failures-dlq`,
+    esmFailureQueueName: `${base}-esm-failures`,
     prefixes: { records: 'records/', failed: 'failed/' },
     shards: r.stream.shards,
   };
