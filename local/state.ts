@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import type { Endpoints } from '../shared/adapters/clients.ts';
+
+/** `.sluice/local.json`, written by `npm start`; the CLI's default target. */
+export interface LocalState {
+  ingestUrl: string;
+  apiKey: string;
+  tenant: string;
+  /** Residency region name served locally. */
+  region: string;
+  awsRegion: string;
+  endpoints: Endpoints;
+  bucket: string;
+  table: string;
+  stream: string;
+  failureQueueUrl: string;
+  esmFailureQueueUrl: string;
+  /** Config file the stack runs with. */
+  configPath: string;
+  pid: number;
+}
+
+export const DEFAULT_LOCAL_STATE_PATH = '.sluice/local.json';
+
+export class LocalStateError extends Error {
+  override readonly name = 'LocalStateError';
+}
+
+export function readLocalState(path = DEFAULT_LOCAL_STATE_PATH): LocalState {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LocalState;
+  } catch (cause) {
+    throw new LocalStateError(`no local stack found at ${path}: start one with \`npm start\``, { cause });
+  }
+}
