@@ -2,7 +2,7 @@
 import type { MaskConfig } from '../config/schema.ts';
 import type { LogRecord } from '../record/record.ts';
 
-/** Counts of masked values by detector name, `key:<field>` or `allowList`. */
+/** Counts of masked values by detector name, `sensitiveKey` (key-name rule) or `allowList`. */
 export type MaskAudit = Record<string, number>;
 
 export interface MaskKeys {

@@ -17,7 +17,7 @@ export interface BatchStats {
   dropped: Record<string, number>;
   /** Records held back by suppression (also counted in `dropped` under `suppress:<name>`). */
   suppressed: number;
-  /** Values masked, by detector (`email`, `card`, …), `key:<field>` rule or `allowList`. */
+  /** Values masked, by detector (`email`, `card`, …), `sensitiveKey` (key-name rule) or `allowList`. */
   masked: Record<string, number>;
 }
 
