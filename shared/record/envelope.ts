@@ -20,7 +20,10 @@ export function encodeEnvelope(lines: readonly string[]): Uint8Array {
 }
 
 /** Serializes records into envelopes of at most `targetBytes` each (a single larger record gets its own). */
-export function packRecords(records: readonly LogRecord[], targetBytes = ENVELOPE_TARGET_BYTES): Uint8Array[] {
+export function packRecords(
+  records: readonly LogRecord[],
+  targetBytes = ENVELOPE_TARGET_BYTES,
+): Uint8Array[] {
   const out: Uint8Array[] = [];
   let lines: string[] = [];
   let size = ENVELOPE_HEADER.length;
@@ -41,7 +44,8 @@ export function packRecords(records: readonly LogRecord[], targetBytes = ENVELOP
 
 export function isEnvelope(data: Uint8Array): boolean {
   if (data.length < ENVELOPE_HEADER.length) return false;
-  for (let i = 0; i < ENVELOPE_HEADER.length; i++) if (data[i] !== ENVELOPE_HEADER.charCodeAt(i)) return false;
+  for (let i = 0; i < ENVELOPE_HEADER.length; i++)
+    if (data[i] !== ENVELOPE_HEADER.charCodeAt(i)) return false;
   return true;
 }
 

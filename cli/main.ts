@@ -1,0 +1,66 @@
+import { ConfigError } from '../shared/config/errors.ts';
+import type { CliIO, Command } from './command.ts';
+import { UsageError } from './errors.ts';
+
+/** Commands load lazily: `sluice process` should not pay for the AWS SDK that `sluice query` needs. */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  validate: {
+    summary: 'check a configuration file',
+    load: async () => (await import('./commands/validate.ts')).validateCommand,
+  },
+  process: {
+    summary: 'run the pipeline over NDJSON/text lines (stdin or --input)',
+    load: async () => (await import('./commands/process.ts')).processCommand,
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `usage: sluice <command> [options]\n\ncommands:\n${rows.join('\n')}\n\nsluice <command> --help shows a command's options.\n`;
+}
+
+/** Entry point of the `sluice` bin. Returns the exit code; user errors are printed, never thrown. */
+export async function main(argv: string[], io: CliIO = process): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(help());
+    return name ? 0 : 2;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`sluice: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`sluice ${name}: ${err.message}\n`);
+      return 1;
+    }
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.stderr.write(`sluice ${name}: ${err.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (
+      err instanceof Error &&
+      err.name.endsWith('Error') &&
+      err.name !== 'Error' &&
+      err.name !== 'TypeError'
+    ) {
+      // Typed errors of sluice's modules carry user-facing messages.
+      io.stderr.write(`sluice ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
