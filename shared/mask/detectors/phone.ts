@@ -1,0 +1,64 @@
+import type { Detector } from '../detector.ts';
+import { digitsOf } from '../detector.ts';
+
+/** E.164 allows at most 15 digits; fewer than 10 (country code included) is rarely a phone number in a log. */
+const MIN_DIGITS = 10;
+const MAX_DIGITS = 15;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Longest prefix of an international number, ending at a group boundary, whose digit count is within E.164
+ * bounds: a greedy match may have swallowed a following number (`+44 20 7946 0958 12 items`).
+ */
+function international(s: string): number {
+  let digits = 0;
+  let best = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) digits++;
+    const groupEnd = i === s.length - 1 || !isDigit(s.charCodeAt(i + 1));
+    if (groupEnd && (isDigit(c) || c === 41) && digits >= MIN_DIGITS && digits <= MAX_DIGITS) best = i + 1;
+    if (digits > MAX_DIGITS) break;
+  }
+  return best;
+}
+
+/**
+ * Phone numbers: E.164 and grouped international (`+14155552671`, `+44 20 7946 0958`, `+1 (415) 555-2671`),
+ * North American national (`(415) 555-2671`, `415-555-2671`, `415.555.2671`; area code and exchange start
+ * with 2–9) and trunk-prefixed European national (`020 7946 0958`, `01 23 45 67 89`). Digit counts are checked.
+ */
+export const phone: Detector = {
+  name: 'phone',
+  minLength: 10,
+  pattern: new RegExp(
+    [
+      '(?<![0-9A-Za-z+.,/-])(?:',
+      // 1: international
+      '(\\+[1-9]\\d{0,3}(?:[ .-]?\\(\\d{1,4}\\)|[ .-]\\d{1,6}){1,6}|\\+[1-9]\\d{6,14})',
+      // 2: North American (optional 1 / +1 prefix); 3: its separator
+      '|((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?\\d{3}[ .-]\\d{4}|\\d{3}([.-])\\d{3}\\3\\d{4}|\\d{3} \\d{3} \\d{4}))',
+      // 4: trunk-prefixed national
+      '|(0\\d{1,4}[ -]\\d{2,8}(?:[ -]\\d{2,4}){0,3})',
+      ')(?![0-9A-Za-z]|[.,-]\\d)',
+    ].join(''),
+    'g',
+  ),
+  worthScanning: (_text, probe) => probe.longNumber(),
+  validate(m) {
+    if (m[1] !== undefined) {
+      const end = international(m[1]);
+      return end < 0 ? undefined : { start: m.index, end: m.index + end };
+    }
+    const d = digitsOf(m[0]);
+    if (m[2] !== undefined) {
+      const national = d.length === 11 ? d.slice(1) : d;
+      if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return undefined;
+      return { start: m.index, end: m.index + m[0].length };
+    }
+    return d.length >= 10 && d.length <= 11 ? { start: m.index, end: m.index + m[0].length } : undefined;
+  },
+  canonical: digitsOf,
+  partial: (value) => `<phone:…${digitsOf(value).slice(-4)}>`,
+};
