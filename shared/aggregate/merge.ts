@@ -1,7 +1,55 @@
-// STUB: replaced by the aggregate stage implementation (issue [core] item 6).
-import type { AggregateSet } from './types.ts';
+import type { AggregateSet, CountAggregate, PatternAggregate, Stat } from './types.ts';
 
-/** Associative and commutative merge of partial aggregates (batches, regions). Returns a new set. */
-export function mergeAggregates(a: AggregateSet, _b: AggregateSet): AggregateSet {
-  return a;
+/**
+ * Associative and commutative merge of partial aggregates (batches, regions). Returns a new set; the inputs are
+ * not modified and share no mutable object with the result. Counts, bytes and stat count/sum add, stat min/max
+ * take the extreme, a pattern keeps the lexicographically smallest example.
+ *
+ * The pattern cap (`maxPerWindow`) is applied by each `Aggregator`, not here: merging sets that each hold the cap
+ * may hold more templates for one window. With no window over the cap, aggregating a stream in chunks and merging
+ * equals aggregating it at once.
+ */
+export function mergeAggregates(a: AggregateSet, b: AggregateSet): AggregateSet {
+  const counts = new Map<string, CountAggregate>();
+  for (const [id, c] of a.counts) counts.set(id, cloneCount(c));
+  for (const [id, c] of b.counts) {
+    const into = counts.get(id);
+    if (into === undefined) counts.set(id, cloneCount(c));
+    else addCount(into, c);
+  }
+  const patterns = new Map<string, PatternAggregate>();
+  for (const [id, p] of a.patterns) patterns.set(id, { ...p });
+  for (const [id, p] of b.patterns) {
+    const into = patterns.get(id);
+    if (into === undefined) {
+      patterns.set(id, { ...p });
+    } else {
+      into.count += p.count;
+      if (p.example < into.example) into.example = p.example;
+    }
+  }
+  return { counts, patterns };
+}
+
+function cloneCount(c: CountAggregate): CountAggregate {
+  const stats: Record<string, Stat> = {};
+  for (const name in c.stats) stats[name] = { ...c.stats[name]! };
+  return { ...c, dims: { ...c.dims }, stats };
+}
+
+function addCount(into: CountAggregate, c: CountAggregate): void {
+  into.count += c.count;
+  into.bytes += c.bytes;
+  for (const name in c.stats) {
+    const s = c.stats[name]!;
+    const t = into.stats[name];
+    if (t === undefined) {
+      into.stats[name] = { ...s };
+    } else {
+      t.count += s.count;
+      t.sum += s.sum;
+      if (s.min < t.min) t.min = s.min;
+      if (s.max > t.max) t.max = s.max;
+    }
+  }
 }
