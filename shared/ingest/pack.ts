@@ -1,0 +1,87 @@
+import { ENVELOPE_HEADER, ENVELOPE_TARGET_BYTES, encodeEnvelope } from '../record/envelope.ts';
+import type { LogRecord } from '../record/record.ts';
+import { serializeRecord } from '../record/serialize.ts';
+
+export interface StreamEntry {
+  /** A sluice envelope (`decodeEnvelope` reads it back). */
+  data: Uint8Array;
+  partitionKey: string;
+  /** Records `[from, to)` of the request are in this entry (except any refused as oversized). */
+  from: number;
+  to: number;
+}
+
+export interface Packed {
+  entries: StreamEntry[];
+  /** Indexes of records whose envelope alone would exceed `maxRecordBytes`: refused, not written. */
+  oversized: number[];
+}
+
+const q = JSON.stringify;
+
+/**
+ * Same JSON as `serializeRecord` (same keys, same order: `parseSerialized` reads it back), built from pieces: the
+ * request's tenant and region are encoded once, and no intermediate object is allocated per record. Serialization
+ * is the largest cost of the ingest path.
+ */
+export function recordSerializer(tenant: string, region: string): (r: LogRecord) => string {
+  const fixed = `,"tenant":${q(tenant)},"region":${q(region)},"service":`;
+  return (r) => {
+    if (r.tenant !== tenant || r.region !== region) return serializeRecord(r);
+    const i = r.ingest;
+    return (
+      `{"timestamp":"${new Date(r.timestamp).toISOString()}"${fixed}${q(r.service)},"level":${q(r.level)},` +
+      `"message":${q(r.message)},"attributes":${q(r.attributes)},"ingest":{"receivedAt":${q(i.receivedAt)},` +
+      `"protocol":${q(i.protocol)},"id":${q(i.id)}}}`
+    );
+  };
+}
+
+/** Kinesis partition keys are at most 256 Unicode characters. */
+const MAX_PARTITION_KEY = 256;
+
+/**
+ * Serializes each record once and packs them, in order, into envelopes like `packRecords` does (one tenant per
+ * request, so one per envelope), while refusing single records that no Kinesis record could hold. The partition key
+ * is the envelope's first record id: unique per envelope, and Kinesis MD5-hashes it, so envelopes spread evenly
+ * over the shards.
+ */
+export function packForStream(
+  records: readonly LogRecord[],
+  maxRecordBytes: number,
+  targetBytes = ENVELOPE_TARGET_BYTES,
+): Packed {
+  const entries: StreamEntry[] = [];
+  const oversized: number[] = [];
+  const header = ENVELOPE_HEADER.length + 1;
+  let lines: string[] = [];
+  let size = header;
+  let from = 0;
+  const first = records[0];
+  const serialize = first ? recordSerializer(first.tenant, first.region) : serializeRecord;
+  const flush = (to: number) => {
+    if (lines.length > 0) {
+      const key = records[from]!.ingest.id.slice(0, MAX_PARTITION_KEY) || String(from);
+      entries.push({ data: encodeEnvelope(lines), partitionKey: key, from, to });
+    }
+    lines = [];
+    size = header;
+    from = to;
+  };
+  for (let i = 0; i < records.length; i++) {
+    const line = serialize(records[i]!);
+    // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes exactly only for lines that might be over the limit.
+    const units = line.length;
+    if (units * 3 + header > maxRecordBytes && Buffer.byteLength(line) + header > maxRecordBytes) {
+      oversized.push(i);
+      continue;
+    }
+    // The envelope target is soft (units, not bytes); the producer sizes PutRecords calls by real bytes.
+    if (lines.length > 0 && size + units + 1 > targetBytes) flush(i);
+    if (lines.length === 0) from = i;
+    lines.push(line);
+    size += units + 1;
+  }
+  flush(records.length);
+  return { entries, oversized };
+}
