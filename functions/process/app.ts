@@ -1,0 +1,302 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { AggregateStore } from '../../shared/adapters/aggregate-store.ts';
+import type { AlertQueue } from '../../shared/adapters/alert-queue.ts';
+import type { FailureStore } from '../../shared/adapters/failure-store.ts';
+import type { ObjectStore } from '../../shared/adapters/object-store.ts';
+import type { SluiceConfig } from '../../shared/config/load.ts';
+import { createPipeline, type Pipeline } from '../../shared/pipeline/pipeline.ts';
+import type { AggregateItem } from '../../shared/process/aggregate-items.ts';
+import { itemId } from '../../shared/process/aggregate-items.ts';
+import { type BatchPlan, itemsAfter, planBatch } from '../../shared/process/batch.ts';
+import { mapLimit } from '../../shared/process/concurrency.ts';
+import { defaultTenantFor, type StreamRecord } from '../../shared/process/decode.ts';
+import { RetryableWriteError } from '../../shared/process/errors.ts';
+import { alertFor, failedRecordKey } from '../../shared/process/failure-record.ts';
+import { decide, type GuardRange } from '../../shared/process/guard.ts';
+import { encodeObject, provenanceMetadata, recordObjectKey } from '../../shared/process/objects.ts';
+import {
+  PROCESS_METRICS as M,
+  noMetrics,
+  type ProcessLogger,
+  type ProcessMetrics,
+  silentLogger,
+} from './telemetry.ts';
+
+export interface ProcessDeps {
+  config: SluiceConfig;
+  /** Residency region this function serves (SLUICE_REGION). */
+  region: string;
+  objects: ObjectStore;
+  aggregates: AggregateStore;
+  failures: FailureStore;
+  alerts: AlertQueue;
+  /** Resolved HMAC keys per tenant id (from the tenants' `mask.hmacKey` secret references). */
+  hmacKeys?: Readonly<Record<string, Uint8Array>>;
+  logger?: ProcessLogger;
+  metrics?: ProcessMetrics;
+  /** Prefix of kept records in the bucket. */
+  recordsPrefix?: string;
+  /**
+   * Milliseconds of the invocation kept for the writes: decoding stops when less remains, the processed prefix is
+   * written and the first unprocessed record reported. Default 10 s: a batch's writes (a few PUTs, ≤ a few hundred
+   * UpdateItems at 16 in flight) take well under that; raise it for very large batches.
+   */
+  reserveMs?: number;
+  /** Writes in flight per batch (S3 PUTs and DynamoDB updates each). */
+  writeConcurrency?: number;
+  /** Read-conflict-retry rounds per item before the batch is retried as a whole. */
+  maxConflictRounds?: number;
+  /** The hw guard. Only tests switch it off, to show the double counting it prevents. */
+  idempotency?: boolean;
+  now?: () => number;
+}
+
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+export type ProcessHandler = (
+  event: KinesisStreamEvent,
+  context: LambdaContextLike,
+) => Promise<KinesisStreamBatchResponse>;
+
+/** Outcome of one batch, for tests and the benchmark (the handler returns only the response). */
+export interface BatchReport {
+  response: KinesisStreamBatchResponse;
+  processed: number;
+  dynamodbWrites: number;
+  objects: number;
+  poison: number;
+}
+
+export interface ProcessApp extends ProcessHandler {
+  /** Same as calling the app, with the details. */
+  run(event: KinesisStreamEvent, context: LambdaContextLike): Promise<BatchReport>;
+}
+
+/** `shardId-000000000000:4959…` → `shardId-000000000000` (eventID is shardId:sequenceNumber). */
+export function shardOf(eventId: string): string {
+  const i = eventId.indexOf(':');
+  return i === -1 ? eventId : eventId.slice(0, i);
+}
+
+export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
+  return event.Records.map((r) => ({
+    sequenceNumber: r.kinesis.sequenceNumber,
+    partitionKey: r.kinesis.partitionKey,
+    data: Buffer.from(r.kinesis.data, 'base64'),
+    arrivalMs: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
+  }));
+}
+
+/**
+ * The processor. Built once per cold start; each call handles one batch of one shard:
+ *  1. decode and run the pipelines (pure), stopping early when the deadline nears;
+ *  2. write S3 objects, parked poison records (+ alerts) and the guarded aggregate updates, concurrently;
+ *  3. any write failing → the batch is reported failed from its FIRST record, so the retry starts at the same
+ *     record and overwrites the same S3 keys; a deadline stop → failed from the first unprocessed record (every
+ *     output below it is complete).
+ */
+export function createProcessApp(deps: ProcessDeps): ProcessApp {
+  const {
+    config,
+    region,
+    logger = silentLogger,
+    metrics = noMetrics,
+    recordsPrefix = 'records/',
+    reserveMs = 10_000,
+    writeConcurrency = 16,
+    maxConflictRounds = 5,
+    idempotency = true,
+    now = Date.now,
+  } = deps;
+  if (!(region in config.regions)) throw new RangeError(`region "${region}" is not in the config`);
+  const served = config.tenants.filter((t) => t.homeRegion === region);
+  const pipelines = new Map<string, Pipeline>(
+    served.map((t) => [t.id, createPipeline(t.pipeline, { hmacKey: deps.hmacKeys?.[t.id] })]),
+  );
+  const decodeContext = {
+    region,
+    tenants: new Set(served.map((t) => t.id)),
+    defaultTenant: defaultTenantFor(config.tenants, region),
+  };
+
+  const writeAggregates = async (plan: BatchPlan, range: GuardRange): Promise<number> => {
+    const items = [...plan.items.values()];
+    if (items.length === 0) return 0;
+    let writes = 0;
+    const subsets = new Map<string, Map<string, AggregateItem>>();
+    const after = (hw: string) => {
+      let s = subsets.get(hw);
+      if (!s) {
+        s = itemsAfter(plan.outputs, hw, { config, region });
+        subsets.set(hw, s);
+      }
+      return s;
+    };
+    let states = await deps.aggregates.readStates(items, range.shardId);
+    await mapLimit(items, writeConcurrency, async (item) => {
+      let state = states.get(itemId(item));
+      for (let round = 0; ; round++) {
+        const d = decide(item, state, range, after);
+        if (d.action === 'skip') return;
+        writes++;
+        if ((await deps.aggregates.apply(d.item, state, d.guard)) === 'applied') return;
+        if (round + 1 >= maxConflictRounds) {
+          throw new RetryableWriteError('dynamodb', `item kept changing under ${maxConflictRounds} attempts`);
+        }
+        states = await deps.aggregates.readStates([item], range.shardId);
+        state = states.get(itemId(item));
+      }
+    });
+    return writes;
+  };
+
+  const writeObjects = async (plan: BatchPlan, shardId: string): Promise<number> => {
+    const withLines = plan.partitions.filter((p) => p.lines.length > 0);
+    await mapLimit(withLines, writeConcurrency, async (p) =>
+      deps.objects.put(
+        recordObjectKey(recordsPrefix, p.partition, shardId, p.firstSequence),
+        await encodeObject(p.lines),
+        {
+          contentType: 'application/x-ndjson',
+          contentEncoding: 'gzip',
+          metadata: provenanceMetadata({
+            region,
+            rulesHash: config.rulesHash,
+            records: p.lines.length,
+            masked: p.stats.masked,
+            shardId,
+            firstSequence: p.firstSequence,
+            lastSequence: p.lastSequence,
+          }),
+        },
+      ),
+    );
+    return withLines.length;
+  };
+
+  const writePoison = async (plan: BatchPlan): Promise<void> => {
+    if (plan.poison.length === 0) return;
+    const keys = await deps.failures.park(plan.poison);
+    await deps.alerts.send(plan.poison.map((r, i) => alertFor(r, keys[i]!)));
+  };
+
+  const run = async (event: KinesisStreamEvent, context: LambdaContextLike): Promise<BatchReport> => {
+    const started = now();
+    const records = toStreamRecords(event);
+    const first = event.Records[0];
+    if (!first)
+      return { response: { batchItemFailures: [] }, processed: 0, dynamodbWrites: 0, objects: 0, poison: 0 };
+    const shardId = shardOf(first.eventID);
+    const failFrom = (index: number, processed: number, writes = 0, objects = 0): BatchReport => ({
+      response: { batchItemFailures: [{ itemIdentifier: records[index]!.sequenceNumber }] },
+      processed,
+      dynamodbWrites: writes,
+      objects,
+      poison: 0,
+    });
+
+    if (context.getRemainingTimeInMillis() <= reserveMs) {
+      logger.warn('no time left for the batch; retrying it', { shardId, records: records.length });
+      metrics.count(M.stoppedEarly, 1);
+      return failFrom(0, 0);
+    }
+    const plan = planBatch(records, {
+      config,
+      region,
+      shardId,
+      pipelines,
+      decode: decodeContext,
+      shouldStop: () => context.getRemainingTimeInMillis() <= reserveMs,
+    });
+    const range: GuardRange = {
+      shardId,
+      firstSeq: plan.firstSeq,
+      lastSeq: plan.lastSeq,
+      enabled: idempotency,
+    };
+
+    const [objects, aggregates, poison] = await Promise.allSettled([
+      writeObjects(plan, shardId),
+      writeAggregates(plan, range),
+      writePoison(plan),
+    ]);
+    const writes = aggregates.status === 'fulfilled' ? aggregates.value : 0;
+    const objectCount = objects.status === 'fulfilled' ? objects.value : 0;
+    const failures = [objects, aggregates, poison].filter((r) => r.status === 'rejected');
+    if (failures.length > 0) {
+      for (const f of failures) {
+        const err = (f as PromiseRejectedResult).reason as Error & { target?: string };
+        logger.error('batch write failed; retrying the batch from its first record', {
+          shardId,
+          firstSequence: records[0]!.sequenceNumber,
+          error: err.name,
+          target: err.target,
+          message: err.message,
+        });
+      }
+      metrics.count(M.batchRetried, 1);
+      return failFrom(0, plan.processed, writes, objectCount);
+    }
+
+    const s = plan.stats;
+    metrics.count(M.kinesisRecords, plan.processed);
+    metrics.count(M.recordsIn, s.in);
+    metrics.count(M.recordsOut, s.out);
+    for (const [reason, n] of Object.entries(s.dropped))
+      metrics.count(M.dropped, n, { name: 'reason', value: reason });
+    for (const [detector, n] of Object.entries(s.masked)) {
+      metrics.count(M.masked, n, { name: 'detector', value: detector });
+    }
+    const poisonByReason: Record<string, number> = {};
+    for (const p of plan.poison) poisonByReason[p.reason] = (poisonByReason[p.reason] ?? 0) + 1;
+    for (const [reason, n] of Object.entries(poisonByReason))
+      metrics.count(M.failed, n, { name: 'reason', value: reason });
+    metrics.count(M.dynamodbWrites, writes);
+    metrics.count(M.s3Objects, objectCount);
+    metrics.milliseconds(M.batchDuration, now() - started);
+    if (plan.poison.length > 0) {
+      logger.warn('records parked in the failure store', {
+        shardId,
+        parked: plan.poison.map((p) => ({
+          key: failedRecordKey('failed/', p.shardId, p.sequenceNumber, p.subSequence),
+          reason: p.reason,
+        })),
+      });
+    }
+    logger.info('batch processed', {
+      shardId,
+      firstSequence: records[0]!.sequenceNumber,
+      kinesisRecords: plan.processed,
+      in: s.in,
+      out: s.out,
+      failed: plan.poison.length,
+      objects: objectCount,
+      dynamodbWrites: writes,
+      ms: now() - started,
+    });
+
+    if (plan.processed < records.length) {
+      logger.warn('stopped early near the deadline', {
+        shardId,
+        processed: plan.processed,
+        of: records.length,
+      });
+      metrics.count(M.stoppedEarly, 1);
+      const report = failFrom(plan.processed, plan.processed, writes, objectCount);
+      return { ...report, poison: plan.poison.length };
+    }
+    return {
+      response: { batchItemFailures: [] },
+      processed: plan.processed,
+      dynamodbWrites: writes,
+      objects: objectCount,
+      poison: plan.poison.length,
+    };
+  };
+
+  const app = (async (event, context) => (await run(event, context)).response) as ProcessApp;
+  app.run = run;
+  return app;
+}

@@ -1,0 +1,34 @@
+/**
+ * The small logging and metrics surface the processor needs. handler.ts backs it with Powertools Logger and
+ * Metrics (EMF); tests and the benchmark pass silent or recording ones. Nothing logged here ever holds record
+ * content: counts, shard ids, sequence numbers, error names.
+ */
+export interface ProcessLogger {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface ProcessMetrics {
+  /** A count, optionally under one dimension (`reason`, `detector`). */
+  count(name: string, value: number, dimension?: { name: string; value: string }): void;
+  milliseconds(name: string, value: number): void;
+}
+
+export const silentLogger: ProcessLogger = { info() {}, warn() {}, error() {} };
+export const noMetrics: ProcessMetrics = { count() {}, milliseconds() {} };
+
+/** Metric names, one place for the dashboard (infra) to read them from. */
+export const PROCESS_METRICS = {
+  kinesisRecords: 'KinesisRecords',
+  recordsIn: 'RecordsIn',
+  recordsOut: 'RecordsOut',
+  dropped: 'RecordsDropped',
+  masked: 'ValuesMasked',
+  failed: 'RecordsFailed',
+  batchDuration: 'BatchDuration',
+  dynamodbWrites: 'DynamoDBWrites',
+  s3Objects: 'S3Objects',
+  batchRetried: 'BatchRetried',
+  stoppedEarly: 'BatchStoppedEarly',
+} as const;

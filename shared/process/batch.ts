@@ -1,0 +1,219 @@
+import { Aggregator } from '../aggregate/aggregator.ts';
+import type { SluiceConfig, Tenant } from '../config/load.ts';
+import { type BatchStats, emptyStats, mergeStats } from '../pipeline/batch-result.ts';
+import type { Pipeline, PipelineSession } from '../pipeline/pipeline.ts';
+import type { LogRecord } from '../record/record.ts';
+import { type AggregateItem, addItems, type ItemOptions } from './aggregate-items.ts';
+import { type DecodeContext, type DecodedUnit, decodeStreamRecord, type StreamRecord } from './decode.ts';
+import type { FailedRecord } from './failure-record.ts';
+import { type Partition, partitionCache, partitionOf } from './objects.ts';
+import { padSeq } from './seq.ts';
+
+/** A kept, masked record tagged with the stream position it came from (padded sequence number). */
+export interface TaggedOutput {
+  seq: string;
+  tenant: string;
+  record: LogRecord;
+  line: string;
+}
+
+/** Everything of one S3 partition in this batch: becomes one object. */
+export interface PartitionOutput {
+  partition: Partition;
+  /** Unpadded sequence number of the first stream record that fed this partition in the batch. */
+  firstSequence: string;
+  lastSequence: string;
+  lines: string[];
+  stats: BatchStats;
+}
+
+export interface BatchPlan {
+  /** Stream records covered: records[0 .. processed). The rest was left for the retry (deadline). */
+  processed: number;
+  partitions: PartitionOutput[];
+  outputs: TaggedOutput[];
+  poison: FailedRecord[];
+  /** One item per distinct aggregate key of the covered records. */
+  items: Map<string, AggregateItem>;
+  stats: BatchStats;
+  /** Padded sequence numbers of the first and last covered stream record. */
+  firstSeq: string;
+  lastSeq: string;
+}
+
+export interface BatchContext {
+  config: SluiceConfig;
+  region: string;
+  shardId: string;
+  pipelines: ReadonlyMap<string, Pipeline>;
+  decode: DecodeContext;
+  /** Polled every few records: true = stop here and leave the rest for the retry (deadline near). */
+  shouldStop?: () => boolean;
+}
+
+const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
+const STOP_CHECK_EVERY = 16;
+
+export function itemOptions(config: SluiceConfig, tenant: Tenant, region: string): ItemOptions {
+  return {
+    region,
+    windowSeconds: tenant.pipeline.aggregate.windowSeconds,
+    ttlDays: config.aggregates.ttlDays,
+  };
+}
+
+/**
+ * The pure part of a batch: decode, run each tenant's pipeline, group outputs by S3 partition and aggregates by
+ * item. One pipeline session per partition (tenant, day, hour of receive time): its stats are exactly the
+ * object's (masking counts in the provenance), and suppression spans a whole batch of one tenant in practice.
+ * Suppression and throttling state lives per batch: what they keep depends on batch boundaries (documented).
+ */
+export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): BatchPlan {
+  interface Open {
+    partition: Partition;
+    session: PipelineSession;
+    firstSequence: string;
+    lastSequence: string;
+    outputs: TaggedOutput[];
+  }
+  const open = new Map<string, Open>();
+  const poison: FailedRecord[] = [];
+  const partition = partitionCache();
+  let processed = 0;
+  for (; processed < records.length; processed++) {
+    if (processed > 0 && processed % STOP_CHECK_EVERY === 0 && ctx.shouldStop?.()) break;
+    const record = records[processed]!;
+    const seq = padSeq(record.sequenceNumber);
+    for (const unit of decodeStreamRecord(record, ctx.decode)) {
+      if (unit.kind === 'poison') {
+        poison.push(failedRecord(unit, record, ctx));
+        continue;
+      }
+      for (const [path, group] of groupByPartition(unit.records, partition)) {
+        let p = open.get(path);
+        if (!p) {
+          const tenant = group[0]!.tenant;
+          const pipeline = ctx.pipelines.get(tenant);
+          if (!pipeline) throw new RangeError(`no pipeline for tenant ${tenant}`);
+          p = {
+            partition: partitionOf(tenant, group[0]!.ingest.receivedAt),
+            session: pipeline.session(),
+            firstSequence: record.sequenceNumber,
+            lastSequence: record.sequenceNumber,
+            outputs: [],
+          };
+          open.set(path, p);
+        }
+        p.lastSequence = record.sequenceNumber;
+        for (const o of p.session.push(group)) {
+          p.outputs.push({ seq, tenant: p.partition.tenant, record: o.record, line: o.line });
+        }
+      }
+    }
+  }
+
+  const partitions: PartitionOutput[] = [];
+  const outputs: TaggedOutput[] = [];
+  const items = new Map<string, AggregateItem>();
+  let stats = emptyStats();
+  for (const p of open.values()) {
+    const end = p.session.end();
+    // Summaries (suppression) belong to the partition's last record: the highest position they account for.
+    const lastSeq = padSeq(p.lastSequence);
+    for (const o of end.outputs)
+      p.outputs.push({ seq: lastSeq, tenant: p.partition.tenant, record: o.record, line: o.line });
+    const tenant = ctx.config.tenants.find((t) => t.id === p.partition.tenant)!;
+    addItems(items, end.aggregates, itemOptions(ctx.config, tenant, ctx.region));
+    stats = mergeStats(stats, end.stats);
+    outputs.push(...p.outputs);
+    partitions.push({
+      partition: p.partition,
+      firstSequence: p.firstSequence,
+      lastSequence: p.lastSequence,
+      lines: p.outputs.map((o) => o.line),
+      stats: end.stats,
+    });
+  }
+  const first = records[0];
+  const last = records[Math.max(0, processed - 1)];
+  return {
+    processed,
+    partitions,
+    outputs,
+    poison,
+    items,
+    stats,
+    firstSeq: first ? padSeq(first.sequenceNumber) : '',
+    lastSeq: last ? padSeq(last.sequenceNumber) : '',
+  };
+}
+
+function groupByPartition(
+  records: readonly LogRecord[],
+  partition: (tenant: string, receivedAt: number) => Partition,
+): Map<string, LogRecord[]> {
+  const groups = new Map<string, LogRecord[]>();
+  let lastPath = '';
+  let lastGroup: LogRecord[] | undefined;
+  for (const r of records) {
+    const path = partition(r.tenant, r.ingest.receivedAt).path;
+    if (path !== lastPath || !lastGroup) {
+      lastPath = path;
+      lastGroup = groups.get(path);
+      if (!lastGroup) {
+        lastGroup = [];
+        groups.set(path, lastGroup);
+      }
+    }
+    lastGroup.push(r);
+  }
+  return groups;
+}
+
+function failedRecord(
+  unit: Extract<DecodedUnit, { kind: 'poison' }>,
+  record: StreamRecord,
+  ctx: BatchContext,
+): FailedRecord {
+  return {
+    version: 1,
+    region: ctx.region,
+    shardId: ctx.shardId,
+    sequenceNumber: unit.sequenceNumber,
+    ...(unit.subSequence !== undefined && { subSequence: unit.subSequence }),
+    partitionKey: unit.partitionKey,
+    reason: unit.reason,
+    detail: unit.detail,
+    arrivalMs: record.arrivalMs,
+    payload: Buffer.from(unit.payload).toString('base64'),
+  };
+}
+
+/**
+ * The contributions of only the outputs positioned after `hw` (padded), per item: what an item whose
+ * hw[shard] lies inside this batch still lacks. Aggregated afresh from the kept, masked outputs, so it equals
+ * the sum of those records' shares in the whole-batch aggregates.
+ */
+export function itemsAfter(
+  outputs: readonly TaggedOutput[],
+  hw: string,
+  ctx: Pick<BatchContext, 'config' | 'region'>,
+): Map<string, AggregateItem> {
+  const byTenant = new Map<string, Aggregator>();
+  for (const o of outputs) {
+    if (o.seq <= hw) continue;
+    let agg = byTenant.get(o.tenant);
+    if (!agg) {
+      const tenant = ctx.config.tenants.find((t) => t.id === o.tenant)!;
+      agg = new Aggregator(tenant.pipeline.aggregate);
+      byTenant.set(o.tenant, agg);
+    }
+    agg.add(o.record, utf8Length(o.line));
+  }
+  const items = new Map<string, AggregateItem>();
+  for (const [id, agg] of byTenant) {
+    const tenant = ctx.config.tenants.find((t) => t.id === id)!;
+    addItems(items, agg.result(), itemOptions(ctx.config, tenant, ctx.region));
+  }
+  return items;
+}

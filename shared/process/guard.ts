@@ -1,0 +1,58 @@
+import type { AggregateItem } from './aggregate-items.ts';
+import { itemId } from './aggregate-items.ts';
+
+/**
+ * Exactly-once aggregates without transactions. Each item keeps, per shard, the highest (padded) sequence number
+ * whose records it already counts: `hw[shard]`. Shards are processed strictly in order (parallelization factor
+ * 1), so for a batch covering [first, last] of a shard:
+ *   - no hw, or hw < first: nothing of this batch is in the item → add the whole batch's contribution;
+ *   - hw ≥ last: everything is in → write nothing (a replay costs reads only);
+ *   - first ≤ hw < last: an earlier attempt (bisected half, larger or smaller batch) counted a prefix → add the
+ *     contribution of the records after hw only.
+ * The update is conditional on hw[shard] still being the value read and sets it to `last`, so concurrent or
+ * zombie attempts of the same shard cannot both add. Whatever the batch boundaries of successive attempts, every
+ * record is counted once per item. One UpdateItem per distinct item per batch, no per-record idempotency items.
+ */
+export interface ItemState {
+  hw?: string;
+  /** Current min/max per stat field and pattern example: DynamoDB cannot merge them the way ADD merges sums. */
+  min: Record<string, number>;
+  max: Record<string, number>;
+  example?: string;
+}
+
+/** Condition of one update: the item's hw[shardId] must still be `expected` (absent when undefined). */
+export interface Guard {
+  shardId: string;
+  expected: string | undefined;
+  next: string;
+}
+
+export type Decision =
+  | { action: 'skip' }
+  | { action: 'apply'; item: AggregateItem; guard: Guard | undefined };
+
+export interface GuardRange {
+  shardId: string;
+  /** Padded sequence numbers of the first and last stream record of the batch (or of its processed prefix). */
+  firstSeq: string;
+  lastSeq: string;
+  /** false switches the guard off (tests that prove the double counting it prevents). */
+  enabled: boolean;
+}
+
+/** `after(hw)` returns the items of only the records after hw (see `itemsAfter`); called only when needed. */
+export function decide(
+  item: AggregateItem,
+  state: ItemState | undefined,
+  range: GuardRange,
+  after: (hw: string) => ReadonlyMap<string, AggregateItem>,
+): Decision {
+  if (!range.enabled) return { action: 'apply', item, guard: undefined };
+  const hw = state?.hw;
+  const guard = { shardId: range.shardId, expected: hw, next: range.lastSeq };
+  if (hw === undefined || hw < range.firstSeq) return { action: 'apply', item, guard };
+  if (hw >= range.lastSeq) return { action: 'skip' };
+  const rest = after(hw).get(itemId(item));
+  return rest ? { action: 'apply', item: rest, guard } : { action: 'skip' };
+}

@@ -1,0 +1,201 @@
+import { gzipSync } from 'node:zlib';
+import kpl from 'aws-kinesis-agg';
+import { describe, expect, it } from 'vitest';
+import { createProcessApp, type ProcessDeps } from '../../../functions/process/app.ts';
+import { createMemoryAggregateStore } from '../../../shared/adapters/aggregate-store.ts';
+import { createMemoryAlertQueue } from '../../../shared/adapters/alert-queue.ts';
+import { createFailureStore } from '../../../shared/adapters/failure-store.ts';
+import { createMemoryObjectStore } from '../../../shared/adapters/object-store.ts';
+import { encodeEnvelope } from '../../../shared/record/envelope.ts';
+import {
+  envelopeEntries,
+  kinesisEvent,
+  LAMBDA_CONTEXT,
+  processConfig,
+  type RawEntry,
+  s3Lines,
+  seqNo,
+  sliceEvent,
+  totals,
+} from '../../helpers/process.ts';
+import { T0 } from '../../helpers/records.ts';
+
+function memoryApp(extra: Partial<ProcessDeps> = {}) {
+  const objects = createMemoryObjectStore();
+  const aggregates = createMemoryAggregateStore();
+  const alerts = createMemoryAlertQueue();
+  const app = createProcessApp({
+    config: processConfig(),
+    region: 'eu',
+    objects,
+    aggregates,
+    failures: createFailureStore(objects),
+    alerts,
+    ...extra,
+  });
+  return { app, objects, aggregates, alerts };
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('process app (in-memory stores)', () => {
+  it('writes kept records as one gzip NDJSON object per partition with provenance, and aggregates', async () => {
+    const { app, objects, aggregates } = memoryApp();
+    const report = await app.run(kinesisEvent(envelopeEntries(20)), LAMBDA_CONTEXT);
+    expect(report.response.batchItemFailures).toEqual([]);
+    const keys = [...objects.objects.keys()];
+    expect(
+      keys.every((k) =>
+        /^records\/tenant=(acme|globex)\/dt=2026-11-22\/hour=10\/shardId-000000000000-\d{64}\.ndjson\.gz$/.test(
+          k,
+        ),
+      ),
+    ).toBe(true);
+    expect(keys).toHaveLength(2);
+    const lines = await s3Lines(objects);
+    // 100 records, a quarter are debug (below minLevel info).
+    expect(lines).toHaveLength(75);
+    expect(lines.join('\n')).not.toMatch(/@example\.com/);
+    const meta = objects.objects.get(keys[0]!)!.metadata;
+    expect(meta['sluice-region']).toBe('eu');
+    expect(Number(meta['sluice-records'])).toBeGreaterThan(0);
+    expect(JSON.parse(meta['sluice-masked']!)).toHaveProperty('email');
+    const t = await totals(aggregates);
+    expect(t.count).toBe(75);
+    expect(Object.keys(t.patterns).length).toBeGreaterThan(0);
+    expect(report.dynamodbWrites).toBe(aggregates.items.size);
+  });
+
+  it('a replayed batch writes no aggregate and changes nothing', async () => {
+    const { app, objects, aggregates } = memoryApp();
+    const event = kinesisEvent(envelopeEntries(12));
+    await app(event, LAMBDA_CONTEXT);
+    const before = { lines: await s3Lines(objects), t: await totals(aggregates) };
+    const replay = await app.run(event, LAMBDA_CONTEXT);
+    expect(replay.dynamodbWrites).toBe(0);
+    expect(await s3Lines(objects)).toEqual(before.lines);
+    expect(await totals(aggregates)).toEqual(before.t);
+  });
+
+  it('parks poison records with payload and reason and alerts, without failing the batch', async () => {
+    const { app, objects, alerts, aggregates } = memoryApp();
+    const good = envelopeEntries(3);
+    const entries: RawEntry[] = [
+      good[0]!,
+      { data: Uint8Array.from([0xff, 0xfe, 0x00, 0x80]) },
+      good[1]!,
+      { data: text('{"sluice":1}\nnot json') },
+      {
+        data: encodeEnvelope([
+          JSON.stringify({
+            ...JSON.parse(new TextDecoder().decode(good[2]!.data).split('\n')[1]!),
+            tenant: 'nobody',
+          }),
+        ]),
+      },
+      good[2]!,
+    ];
+    const report = await app.run(kinesisEvent(entries), LAMBDA_CONTEXT);
+    expect(report.response.batchItemFailures).toEqual([]);
+    expect(report.poison).toBe(3);
+    const parked = [...objects.objects.keys()].filter((k) => k.startsWith('failed/'));
+    expect(parked).toHaveLength(3);
+    const first = JSON.parse(new TextDecoder().decode(objects.objects.get(parked[0]!)!.body));
+    expect(first).toMatchObject({
+      reason: 'undecodable',
+      shardId: 'shardId-000000000000',
+      sequenceNumber: seqNo(1),
+    });
+    expect(Buffer.from(first.payload, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x80]));
+    expect(alerts.messages.map((m) => m.reason).sort()).toEqual([
+      'invalid-envelope',
+      'undecodable',
+      'unknown-tenant',
+    ]);
+    expect(JSON.stringify(alerts.messages)).not.toContain('"payload":');
+    expect((await totals(aggregates)).count).toBe(11);
+  });
+
+  it('decodes KPL aggregates, CloudWatch Logs subscriptions and plain producers into the default tenant', async () => {
+    const { app, objects } = memoryApp();
+    const kplData = await new Promise<Buffer>((resolve, reject) => {
+      kpl.aggregate(
+        [
+          { partitionKey: 'a', data: Buffer.from('{"message":"kpl one","level":"warn","service":"edge"}') },
+          { partitionKey: 'b', data: Buffer.from('kpl plain text line') },
+        ],
+        (encoded, done) => {
+          resolve(encoded.data);
+          done();
+        },
+        () => {},
+        reject,
+      );
+    });
+    const cwl = gzipSync(
+      JSON.stringify({
+        messageType: 'DATA_MESSAGE',
+        owner: '123456789012',
+        logGroup: '/aws/lambda/orders',
+        logStream: 's',
+        subscriptionFilters: ['f'],
+        logEvents: [
+          { id: 'e1', timestamp: T0, message: 'cw text event' },
+          { id: 'e2', timestamp: T0 + 1, message: '{"msg":"cw json event","level":"error"}' },
+        ],
+      }),
+    );
+    const control = gzipSync(JSON.stringify({ messageType: 'CONTROL_MESSAGE', logEvents: [] }));
+    const report = await app.run(
+      kinesisEvent([
+        { data: kplData },
+        { data: cwl },
+        { data: control },
+        { data: text('{"message":"plain json"}\nsecond line') },
+      ]),
+      LAMBDA_CONTEXT,
+    );
+    expect(report.poison).toBe(0);
+    const records = (await s3Lines(objects)).map((l) => JSON.parse(l));
+    expect(records.map((r) => r.message).sort()).toEqual(
+      [
+        'cw json event',
+        'cw text event',
+        'kpl one',
+        'kpl plain text line',
+        'plain json',
+        'second line',
+      ].sort(),
+    );
+    expect(new Set(records.map((r) => r.tenant))).toEqual(new Set(['acme']));
+    const cw = records.find((r) => r.message === 'cw text event');
+    expect(cw.service).toBe('/aws/lambda/orders');
+    expect(cw.ingest.id).toBe('cwl-e1');
+    const ids = records.map((r) => r.ingest.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('stops near the deadline after a written prefix and reports the first unprocessed record', async () => {
+    const { app, objects, aggregates } = memoryApp({ reserveMs: 1000 });
+    const event = kinesisEvent(envelopeEntries(40, 2));
+    let calls = 0;
+    const context = { getRemainingTimeInMillis: () => (++calls > 2 ? 500 : 60_000) };
+    const first = await app.run(event, context);
+    const cut = first.processed;
+    expect(cut).toBeGreaterThan(0);
+    expect(cut).toBeLessThan(40);
+    expect(first.response.batchItemFailures).toEqual([{ itemIdentifier: seqNo(cut) }]);
+    await app(sliceEvent(event, cut), LAMBDA_CONTEXT);
+
+    const clean = memoryApp();
+    await clean.app(event, LAMBDA_CONTEXT);
+    expect(await s3Lines(objects)).toEqual(await s3Lines(clean.objects));
+    expect(await totals(aggregates)).toEqual(await totals(clean.aggregates));
+  });
+
+  it('reports the whole batch failed from its first record when no time is left', async () => {
+    const { app } = memoryApp({ reserveMs: 5000 });
+    const res = await app(kinesisEvent(envelopeEntries(3)), { getRemainingTimeInMillis: () => 4000 });
+    expect(res.batchItemFailures).toEqual([{ itemIdentifier: seqNo(0) }]);
+  });
+});
