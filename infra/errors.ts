@@ -1,0 +1,4 @@
+/** The app cannot be built from this checkout (a handler entry is missing). Printed without a stack trace. */
+export class InfraError extends Error {
+  override readonly name = 'InfraError';
+}

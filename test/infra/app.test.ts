@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG, REPO_ROOT, type SynthesizedSluice, synthesizeSluice } from '../helpers/infra.ts';
+
+/** Runs the CDK app entry the way `cdk synth` does (tsx), returning exit code and stderr. */
+function runApp(env: Record<string, string>): { status: number | null; stderr: string } {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env, CDK_OUTDIR: '/nonexistent-not-reached' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: res.status, stderr: res.stderr };
+}
+
+// Each case starts a fresh tsx process that loads aws-cdk-lib: run them side by side.
+describe.concurrent('infra/app.ts config errors', () => {
+  it('an invalid config exits 1 naming the file and every problem, without a stack trace', () => {
+    const { status, stderr } = runApp({ SLUICE_CONFIG: 'test/fixtures/infra/invalid.yaml' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('sluice: invalid configuration in test/fixtures/infra/invalid.yaml');
+    expect(stderr).toContain('regions.eu.awsRegion: must be an AWS region');
+    expect(stderr).toContain('tenants.0.homeRegion');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a missing config file exits 1 with the path', () => {
+    const { status, stderr } = runApp({ SLUICE_CONFIG: 'config/does-not-exist.yaml' });
+    expect(status).toBe(1);
+    expect(stderr).toContain('config/does-not-exist.yaml');
+    expect(stderr).toContain('ENOENT');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('the example config (what `npx cdk synth` deploys)', () => {
+  let s: SynthesizedSluice;
+  beforeAll(() => {
+    s = synthesizeSluice(EXAMPLE_CONFIG);
+  }, 120_000);
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+    expect(s.nagViolations).toEqual([]);
+  });
+
+  it('warns that an {env} secret reference cannot work in Lambda, instead of putting the secret in the template', () => {
+    const eu = s.stacks.pipelines.get('eu')!;
+    Annotations.fromStack(eu).hasWarning(
+      '*',
+      Match.stringLikeRegexp('SLUICE_HMAC_KEY.*cannot be resolved in Lambda'),
+    );
+    s.pipeline('eu').hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLUICE_HMAC_KEY: Match.absent() }) },
+    });
+  });
+
+  it('keeps one pipeline per residency region, with on-demand in eu and 2 shards in us', () => {
+    s.pipeline('eu').hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+    });
+    s.pipeline('us').hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 2 });
+    s.global.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'sluice-aggregates' });
+  });
+});
