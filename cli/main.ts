@@ -2,15 +2,31 @@ import { ConfigError } from '../shared/config/errors.ts';
 import type { CliIO, Command } from './command.ts';
 import { UsageError } from './errors.ts';
 
-/** Commands load lazily: `sluice process` should not pay for the AWS SDK that `sluice query` needs. */
+/** Summaries repeat each command's own `summary` (test/cli checks they agree). Commands load lazily: `sluice process` should not pay for the AWS SDK that `sluice query` needs. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   validate: {
-    summary: 'check a configuration file',
+    summary: 'check a configuration file and print what it defines',
     load: async () => (await import('./commands/validate.ts')).validateCommand,
   },
   process: {
-    summary: 'run the pipeline over NDJSON/text lines (stdin or --input)',
+    summary: 'run the pipeline over NDJSON or text lines: masked NDJSON on stdout, a summary on stderr',
     load: async () => (await import('./commands/process.ts')).processCommand,
+  },
+  send: {
+    summary: 'send log lines (NDJSON or text) to an ingest endpoint, by default the local stack',
+    load: async () => (await import('./commands/send.ts')).sendCommand,
+  },
+  tail: {
+    summary: 'print the masked records stored in the bucket of the local stack (--follow for new ones)',
+    load: async () => (await import('./commands/tail.ts')).tailCommand,
+  },
+  query: {
+    summary: 'totals and top patterns of a tenant, summed across regions',
+    load: async () => (await import('./commands/query.ts')).queryCommand,
+  },
+  redrive: {
+    summary: 're-inject records parked in the failure store into their region stream',
+    load: async () => (await import('./commands/redrive.ts')).redriveCommand,
   },
 };
 

@@ -18,6 +18,10 @@ export interface LocalState {
   /** Config file the stack runs with. */
   configPath: string;
   pid: number;
+  /** Development key of every tenant of the served region (`apiKey` is the one of `tenant`). */
+  keys?: Record<string, string>;
+  /** HMAC key the local processor pseudonymises with (a development value, generated once). */
+  hmacKey?: string;
 }
 
 export const DEFAULT_LOCAL_STATE_PATH = '.sluice/local.json';

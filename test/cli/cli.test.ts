@@ -110,3 +110,27 @@ describe('sluice validate', () => {
     expect(r.stderr).toMatch(/--nope/);
   });
 });
+
+describe('sluice help', () => {
+  it('lists every command with the summary the command itself declares', async () => {
+    const { code, stdout } = sluice(['--help']);
+    expect(code).toBe(0);
+    const modules = {
+      validate: (await import('../../cli/commands/validate.ts')).validateCommand,
+      process: (await import('../../cli/commands/process.ts')).processCommand,
+      send: (await import('../../cli/commands/send.ts')).sendCommand,
+      tail: (await import('../../cli/commands/tail.ts')).tailCommand,
+      query: (await import('../../cli/commands/query.ts')).queryCommand,
+      redrive: (await import('../../cli/commands/redrive.ts')).redriveCommand,
+    };
+    for (const [name, command] of Object.entries(modules)) {
+      expect(stdout).toMatch(new RegExp(`^ {2}${name} +${command.summary.replace(/[()]/g, '\\$&')}$`, 'm'));
+    }
+  });
+
+  it('names an unknown command and exits 2', () => {
+    const { code, stderr } = sluice(['frobnicate']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "frobnicate"');
+  });
+});

@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../local/state.ts';
+import type { Command } from '../command.ts';
+import { UsageError } from '../errors.ts';
+
+/** Lines per POST, and a byte ceiling well under API Gateway's 10 MB. */
+const DEFAULT_BATCH = 1000;
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+const MAX_RETRIES = 5;
+
+export class SendError extends Error {
+  override readonly name = 'SendError';
+}
+
+async function post(url: string, key: string, body: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    const text = await res.text();
+    if (res.ok) {
+      const accepted = (JSON.parse(text) as { accepted?: number }).accepted;
+      return typeof accepted === 'number' ? accepted : 0;
+    }
+    // 429/503 are the endpoint shedding load: the whole request had no effect or may be retried safely.
+    if ((res.status === 429 || res.status === 503) && attempt < MAX_RETRIES) {
+      const after = Number(res.headers.get('retry-after') ?? 1);
+      await new Promise((r) => setTimeout(r, Math.min(after, 10) * 1000));
+      continue;
+    }
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {}
+    throw new SendError(`the endpoint answered ${res.status}: ${message}`);
+  }
+}
+
+export const sendCommand: Command = {
+  name: 'send',
+  summary: 'send log lines (NDJSON or text) to an ingest endpoint, by default the local stack',
+  usage:
+    'sluice send [--input FILE] [--state FILE] [--url URL --key KEY] [--batch N]\n' +
+    '  Reads lines from stdin (or --input) and POSTs them in batches of N (default 1000) to <url>/ingest.\n' +
+    `  URL and key default to the running local stack's (${DEFAULT_LOCAL_STATE_PATH}, written by \`npm start\`).`,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        input: { type: 'string', short: 'i' },
+        state: { type: 'string' },
+        url: { type: 'string' },
+        key: { type: 'string' },
+        batch: { type: 'string' },
+      },
+    });
+    const batch = values.batch ? Number(values.batch) : DEFAULT_BATCH;
+    if (!Number.isInteger(batch) || batch < 1) throw new UsageError('--batch must be a positive integer');
+    let url = values.url;
+    let key = values.key;
+    if (!url || !key) {
+      const state = readLocalState(values.state);
+      url ??= state.ingestUrl;
+      key ??= state.apiKey;
+    }
+    const endpoint = `${url.replace(/\/$/, '')}/ingest`;
+    const input = values.input ? createReadStream(values.input) : io.stdin;
+    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+    let chunk: string[] = [];
+    let bytes = 0;
+    let sent = 0;
+    let accepted = 0;
+    let requests = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      accepted += await post(endpoint, key, `${chunk.join('\n')}\n`);
+      sent += chunk.length;
+      requests++;
+      chunk = [];
+      bytes = 0;
+    };
+    for await (const line of lines) {
+      if (line.trim().length === 0) continue;
+      if (chunk.length >= batch || bytes + line.length > MAX_BATCH_BYTES) await flush();
+      chunk.push(line);
+      bytes += line.length + 1;
+    }
+    await flush();
+    io.stderr.write(`sent ${sent} lines in ${requests} request(s); ${accepted} records accepted\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,77 @@
+import { createProcessApp, type ProcessApp } from '../functions/process/app.ts';
+import type { ProcessMetrics } from '../functions/process/telemetry.ts';
+import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
+import type { Clients } from '../shared/adapters/clients.ts';
+import type { SecretResolver } from '../shared/adapters/secrets.ts';
+import type { SluiceConfig } from '../shared/config/load.ts';
+import { fileCheckpointStore } from './esm/checkpoints.ts';
+import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from './esm/runner.ts';
+import { type EsmSettings, esmSettingsFromConfig } from './esm/types.ts';
+import type { ProvisionedRegion } from './provision.ts';
+
+export type EsmOverrides = Partial<EsmSettings> &
+  Pick<EsmRunnerOptions, 'pollIntervalMs' | 'retryDelayMs' | 'timeoutMs'>;
+
+export interface LocalProcessorOptions {
+  config: SluiceConfig;
+  region: string;
+  resources: ProvisionedRegion;
+  /** The processor's clients (possibly through fault proxies): S3, DynamoDB, SQS alerts, and the stream reads. */
+  clients: Clients;
+  /** Where the on-failure destination messages go (straight to the emulator). */
+  sqsForFailures: Clients['sqs'];
+  secrets: SecretResolver;
+  checkpointsPath: string;
+  metrics?: ProcessMetrics;
+  esm?: EsmOverrides;
+  log: (line: string) => void;
+}
+
+export interface LocalProcessor {
+  app: ProcessApp;
+  /** A new event source mapping over the region's stream, resuming from the persisted checkpoints. */
+  createRunner(): EsmRunner;
+}
+
+/** The real processor app with emulator-backed stores, and the local event source mapping that feeds it. */
+export async function createLocalProcessor(o: LocalProcessorOptions): Promise<LocalProcessor> {
+  const { config, region, resources, log } = o;
+  const stores = awsStores(o.clients, {
+    bucket: resources.bucketName,
+    table: resources.tableName,
+    failureQueueUrl: resources.failureQueueUrl,
+  });
+  const app = createProcessApp({
+    config,
+    region,
+    ...stores,
+    hmacKeys: await resolveHmacKeys(config, region, o.secrets),
+    ...(o.metrics && { metrics: o.metrics }),
+    logger: {
+      info() {},
+      warn: (m, a) => log(`process: ${m} ${JSON.stringify(a ?? {})}`),
+      error: (m, a) => log(`process: ${m} ${JSON.stringify(a ?? {})}`),
+    },
+  });
+  const { pollIntervalMs, retryDelayMs, timeoutMs, ...settings } = o.esm ?? {};
+  return {
+    app,
+    createRunner: () =>
+      createEsmRunner({
+        kinesis: o.clients.kinesis,
+        streamName: resources.streamName,
+        awsRegion: resources.awsRegion,
+        handler: (event, context) => app(event, context),
+        settings: { ...esmSettingsFromConfig(config.regions[region]!.processor), ...settings },
+        checkpoints: fileCheckpointStore(o.checkpointsPath),
+        onFailure: { sqs: o.sqsForFailures, queueUrl: resources.esmFailureQueueUrl },
+        functionName: `${config.project}-${region}-process`,
+        ...(pollIntervalMs !== undefined && { pollIntervalMs }),
+        ...(retryDelayMs !== undefined && { retryDelayMs }),
+        ...(timeoutMs !== undefined && { timeoutMs }),
+        log: (e) => {
+          if (e.kind !== 'read-failed') log(`esm: ${JSON.stringify(e)}`);
+        },
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CONFIG_PATH, DEFAULT_PORT, DEFAULT_STATE_DIR, startLocalStack } from './stack.ts';
+
+/**
+ * `npm start [-- --config F --region R --port P --memory]`: the pipeline on loopback, until Ctrl-C.
+ */
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', short: 'c', default: DEFAULT_CONFIG_PATH },
+      region: { type: 'string', short: 'r' },
+      port: { type: 'string', short: 'p', default: String(DEFAULT_PORT) },
+      memory: { type: 'boolean', default: false },
+      'state-dir': { type: 'string', default: DEFAULT_STATE_DIR },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'npm start -- [--config FILE] [--region NAME] [--port N] [--memory] [--state-dir DIR]\n' +
+        `  Defaults: ${DEFAULT_CONFIG_PATH}, the config's first region, port ${DEFAULT_PORT}, data under ${DEFAULT_STATE_DIR}/data.\n`,
+    );
+    return;
+  }
+  const started = Date.now();
+  const stack = await startLocalStack({
+    configPath: values.config,
+    ...(values.region && { region: values.region }),
+    port: Number(values.port),
+    memory: values.memory,
+    stateDir: values['state-dir'],
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  const s = stack.state;
+  const absState = resolve(values['state-dir'], 'local.json');
+  const statePath = relative(process.cwd(), absState).startsWith('..')
+    ? absState
+    : relative(process.cwd(), absState);
+  process.stdout.write(
+    [
+      `sluice local stack up in ${Date.now() - started} ms: region ${s.region} (${s.awsRegion}), tenant ${s.tenant}, ` +
+        `config ${relative(process.cwd(), s.configPath)}${values.memory ? ', in memory' : `, data in ${values['state-dir']}/data`}`,
+      `  ingest URL  ${s.ingestUrl}   (OTLP ${s.ingestUrl}/v1/logs, HEC /services/collector, ES /_bulk, NDJSON /ingest)`,
+      `  API key     ${s.apiKey}`,
+      `  bucket      ${s.bucket}   table ${s.table}   stream ${s.stream} (${stack.resources.shards} shards)`,
+      '',
+      '  try:',
+      `    curl -s -H 'Authorization: Bearer ${s.apiKey}' -H 'Content-Type: application/x-ndjson' \\`,
+      `      --data-binary '{"service":"web","level":"info","message":"login ok for ada@example.com from 10.1.2.3"}' \\`,
+      `      ${s.ingestUrl}/ingest`,
+      '    npx sluice tail --follow        # masked records as they land in the bucket',
+      '    npm run demo                    # mixed traffic and a summary',
+      '',
+      `  state in ${statePath}; Ctrl-C stops.`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n${signal}: stopping (finishing the batches in flight)...\n`);
+    stack.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const e = err as Error & { code?: string };
+  const hint = e.code === 'EADDRINUSE' ? ' (port in use: pass --port N, or 0 for a free one)' : '';
+  process.stderr.write(`npm start: ${e.message}${hint}\n`);
+  process.exit(1);
+});

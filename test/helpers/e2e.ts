@@ -1,0 +1,63 @@
+import { listObjects, readAllLines } from '../../local/bucket-reader.ts';
+import type { LocalState } from '../../local/state.ts';
+import { createDynamoAggregateStore } from '../../shared/adapters/aggregate-store.ts';
+import type { Clients } from '../../shared/adapters/clients.ts';
+
+/** What the helpers need of a running pipeline (the embedded stack or a LocalStack deployment). */
+export interface PipelineHandle {
+  state: LocalState;
+  clients: Clients;
+}
+
+/** Every line of every object under `records/` in the stack's bucket. */
+export async function storedLines(stack: PipelineHandle): Promise<string[]> {
+  const { s3 } = stack.clients;
+  const objects = await listObjects(s3, stack.state.bucket, 'records/');
+  const byKey = await readAllLines(
+    s3,
+    stack.state.bucket,
+    objects.map((o) => o.key),
+  );
+  return [...byKey.values()].flat();
+}
+
+/** Sum of the count aggregates of a tenant (all windows of the last and next day), total and per service. */
+export async function aggregateTotals(
+  stack: PipelineHandle,
+  tenant: string,
+): Promise<{ total: number; byService: Record<string, number> }> {
+  const reader = createDynamoAggregateStore(stack.clients.dynamodb, stack.state.table);
+  const now = Date.now();
+  const { counts } = await reader.read({
+    region: stack.state.region,
+    tenant,
+    from: now - 86_400_000,
+    to: now + 86_400_000,
+  });
+  const byService: Record<string, number> = {};
+  let total = 0;
+  for (const c of counts) {
+    total += c.count;
+    byService[c.service] = (byService[c.service] ?? 0) + c.count;
+  }
+  return { total, byService };
+}
+
+/** POSTs NDJSON lines to /ingest, retrying 429/503 (nothing was accepted then). */
+export async function postNdjson(url: string, key: string, records: readonly object[]): Promise<void> {
+  const body = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${url}/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
+      body,
+    });
+    const text = await res.text();
+    if (res.ok) return;
+    if ((res.status === 429 || res.status === 503) && attempt < 10) {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    throw new Error(`ingest answered ${res.status}: ${text}`);
+  }
+}

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DEV_KEY_ID, devSecrets, LOCAL_HMAC_ENV, overlayDevSecrets } from '../../local/dev-config.ts';
+import { loadConfig } from '../../shared/config/load.ts';
+
+describe('development credentials of the local stack', () => {
+  const config = loadConfig('config/example.yaml');
+
+  it('generates a key per tenant of the served region and reuses earlier ones', () => {
+    const first = devSecrets(config, 'eu');
+    expect(Object.keys(first.keys)).toEqual(['acme']);
+    expect(first.keys['acme']).toMatch(/^sluice_dev_acme_[\w-]{32}$/);
+    expect(devSecrets(config, 'eu', first)).toEqual(first);
+    expect(devSecrets(config, 'eu').keys['acme']).not.toBe(first.keys['acme']);
+  });
+
+  it('overlays the sha256 of the dev key and drops keys only a cloud secret store could resolve', () => {
+    const secrets = devSecrets(config, 'eu');
+    const { config: local, env } = overlayDevSecrets(config, 'eu', secrets);
+    const acme = local.tenants.find((t) => t.id === 'acme')!;
+    expect(acme.keys).toContainEqual({
+      id: DEV_KEY_ID,
+      sha256: createHash('sha256').update(secrets.keys['acme']!).digest('hex'),
+    });
+    expect(acme.keys.some((k) => 'secret' in k)).toBe(false);
+    // The example config reads its HMAC key from SLUICE_HMAC_KEY: the local stack provides one.
+    expect(acme.pipeline.mask.hmacKey).toEqual({ env: 'SLUICE_HMAC_KEY' });
+    expect(env['SLUICE_HMAC_KEY']).toBeTruthy();
+    expect(LOCAL_HMAC_ENV).toBe('SLUICE_LOCAL_HMAC_KEY');
+  });
+});
