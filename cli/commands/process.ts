@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { LOCAL_HMAC_ENV } from '../../local/dev-config.ts';
 import type { SluiceConfig, Tenant } from '../../shared/config/load.ts';
 import { createPipeline } from '../../shared/pipeline/pipeline.ts';
 import type { NormalizeContext } from '../../shared/record/normalize.ts';
@@ -26,12 +27,18 @@ function pickTenant(config: SluiceConfig, id: string | undefined): Tenant {
   return tenant;
 }
 
-/** HMAC keys from the CLI come from the environment only: the CLI never reaches into AWS secrets stores. */
+/**
+ * HMAC keys from the CLI come from the environment only: the CLI never reaches into AWS secrets stores. A key the
+ * config keeps in Secrets Manager or SSM is read from $SLUICE_LOCAL_HMAC_KEY, as the local stack does.
+ */
 function hmacKey(tenant: Tenant): Uint8Array | undefined {
   const ref = tenant.pipeline.mask.hmacKey;
-  if (!ref || !('env' in ref)) return undefined;
-  const value = process.env[ref.env];
-  return value ? new TextEncoder().encode(value) : undefined;
+  if (!ref) return undefined;
+  const variable = 'env' in ref ? ref.env : LOCAL_HMAC_ENV;
+  const value = process.env[variable];
+  if (!value)
+    throw new UsageError(`tenant "${tenant.id}" has mask.hmacKey: set $${variable} to the HMAC key`);
+  return new TextEncoder().encode(value);
 }
 
 export const processCommand: Command = {

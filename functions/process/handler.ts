@@ -12,11 +12,15 @@ import { createClients } from '../../shared/adapters/clients.ts';
 import { createSecretResolver } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import { createProcessApp, type ProcessHandler } from './app.ts';
-import type { ProcessMetrics } from './telemetry.ts';
+import { METRIC_NAMESPACE, type ProcessMetrics } from './telemetry.ts';
 import { awsStores, resolveHmacKeys } from './wiring.ts';
 
 const logger = new Logger({ serviceName: 'sluice-process' });
-const metrics = new Metrics({ namespace: 'sluice', serviceName: 'sluice-process' });
+// Powertools reads POWERTOOLS_METRICS_NAMESPACE (set by infra); the fallback keeps local runs in the same namespace.
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRIC_NAMESPACE,
+  serviceName: 'sluice-process',
+});
 
 function required(name: string): string {
   const value = process.env[name];

@@ -18,6 +18,9 @@ export interface ProcessMetrics {
 export const silentLogger: ProcessLogger = { info() {}, warn() {}, error() {} };
 export const noMetrics: ProcessMetrics = { count() {}, milliseconds() {} };
 
+/** CloudWatch namespace of every function's EMF metrics; infra sets it as POWERTOOLS_METRICS_NAMESPACE. */
+export const METRIC_NAMESPACE = 'Sluice';
+
 /** Metric names, one place for the dashboard (infra) to read them from. */
 export const PROCESS_METRICS = {
   kinesisRecords: 'KinesisRecords',

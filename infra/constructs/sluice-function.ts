@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../../functions/process/telemetry.ts';
 import { InfraError } from '../errors.ts';
 
 /** Where the handlers find the config inside the deployed bundle (`/var/task` is the Lambda code root). */
@@ -88,7 +89,7 @@ export class SluiceFunction extends Construct {
         SLUICE_REGION: props.region,
         SLUICE_CONFIG_PATH: BUNDLED_CONFIG_PATH,
         POWERTOOLS_SERVICE_NAME: `sluice-${props.name}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'Sluice',
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
         // Stack traces in the function's own logs point at the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { setOwn } from '../record/set-own.ts';
 import { ConfigError } from './errors.ts';
 import {
   type Config,
@@ -36,11 +37,17 @@ function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly Prop
 /** Objects merge key by key; arrays and scalars from `over` replace those of `base`. */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (!isObject(base) || !isObject(over)) return over;
+  // A secret reference is one value: {secretArn} over {env} replaces it rather than mixing both kinds.
+  if (!isObject(base) || !isObject(over) || isSecretRef(over)) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over))
+    setOwn(out, k, deepMerge(Object.hasOwn(base, k) ? base[k] : undefined, v));
   return out;
 }
+
+const SECRET_REF_KINDS = ['env', 'secretArn', 'ssmParameter'] as const;
+const isSecretRef = (v: Record<string, unknown>): boolean =>
+  SECRET_REF_KINDS.some((k) => Object.hasOwn(v, k));
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,17 +1,12 @@
 import { type Level, levelFromOtlpSeverity, normalizeLevel } from '../record/level.ts';
 import { isPlainObject, parseTimestamp } from '../record/normalize.ts';
+import { setOwn } from '../record/set-own.ts';
 import { MalformedBodyError } from './errors.ts';
 import type { RecordFactory } from './records.ts';
 
 /** `{"resourceLogs": [...]}`: the OTLP/HTTP JSON ExportLogsServiceRequest. */
 export function isOtlpLogs(doc: unknown): doc is { resourceLogs: unknown[] } {
   return isPlainObject(doc) && Array.isArray(doc['resourceLogs']);
-}
-
-/** Assigns even `__proto__` as an own property (plain assignment would change the object's prototype). */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true });
-  else obj[key] = value;
 }
 
 /** Nesting an AnyValue may add below a record's attributes (resource → attribute → value). */

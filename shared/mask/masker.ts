@@ -1,5 +1,6 @@
 import type { MaskConfig } from '../config/schema.ts';
 import type { LogRecord } from '../record/record.ts';
+import { setOwn } from '../record/set-own.ts';
 import { ALLOWED, type AllowTree, allowChild, buildAllowTree } from './allow-list.ts';
 import { MaskKeyMissingError } from './errors.ts';
 import { REDACTED } from './placeholder.ts';
@@ -46,13 +47,6 @@ export function activeDetectors(config: MaskConfig): ActiveDetector[] {
 const count = (audit: MaskAudit, name: string): void => {
   audit[name] = (audit[name] ?? 0) + 1;
 };
-
-/** Sets an own property even for `__proto__` (a JSON key like any other), which plain assignment would not. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
 
 /**
  * The mask stage. Every string of the record (message, service, attribute values at any depth, inside arrays)

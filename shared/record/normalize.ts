@@ -1,5 +1,6 @@
 import { type Level, normalizeLevel } from './level.ts';
 import type { LogRecord } from './record.ts';
+import { setOwn } from './set-own.ts';
 
 export interface NormalizeContext {
   tenant: string;
@@ -75,8 +76,9 @@ export function normalizeRecord(raw: Record<string, unknown>, ctx: NormalizeCont
   for (const key in raw) {
     const value = raw[key];
     if (!KNOWN.has(key)) {
-      if (key === 'attributes' && isPlainObject(value)) Object.assign(attributes, value);
-      else if (key !== 'ingest' && key !== 'tenant' && key !== 'region') attributes[key] = value;
+      if (key === 'attributes' && isPlainObject(value))
+        for (const k in value) setOwn(attributes, k, value[k]);
+      else if (key !== 'ingest' && key !== 'tenant' && key !== 'region') setOwn(attributes, key, value);
       continue;
     }
     if (timestamp === undefined && (TIME_KEYS as readonly string[]).includes(key)) {
@@ -96,7 +98,7 @@ export function normalizeRecord(raw: Record<string, unknown>, ctx: NormalizeCont
         continue;
       }
     }
-    attributes[key] = value;
+    setOwn(attributes, key, value);
   }
 
   return {

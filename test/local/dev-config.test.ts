@@ -23,9 +23,10 @@ describe('development credentials of the local stack', () => {
       sha256: createHash('sha256').update(secrets.keys['acme']!).digest('hex'),
     });
     expect(acme.keys.some((k) => 'secret' in k)).toBe(false);
-    // The example config reads its HMAC key from SLUICE_HMAC_KEY: the local stack provides one.
-    expect(acme.pipeline.mask.hmacKey).toEqual({ env: 'SLUICE_HMAC_KEY' });
-    expect(env['SLUICE_HMAC_KEY']).toBeTruthy();
+    // The example config keeps acme's HMAC key in Secrets Manager: locally it comes from SLUICE_LOCAL_HMAC_KEY.
+    expect(config.tenants.find((t) => t.id === 'acme')!.pipeline.mask.hmacKey).toHaveProperty('secretArn');
+    expect(acme.pipeline.mask.hmacKey).toEqual({ env: LOCAL_HMAC_ENV });
+    expect(env[LOCAL_HMAC_ENV]).toBeTruthy();
     expect(LOCAL_HMAC_ENV).toBe('SLUICE_LOCAL_HMAC_KEY');
   });
 });

@@ -34,6 +34,11 @@ describe('loadConfig', () => {
     const globex = config.tenants.find((t) => t.id === 'globex')!;
     expect(globex.pipeline.filter.minLevel).toBe('debug');
     expect(globex.pipeline.mask.detectors.email).toEqual({ enabled: true, mode: 'placeholder' });
+    // acme's own HMAC key replaces the default reference; globex keeps the default.
+    expect(acme.pipeline.mask.hmacKey).toEqual({
+      secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sluice/acme-hmac',
+    });
+    expect(globex.pipeline.mask.hmacKey).toEqual({ ssmParameter: '/sluice/hmac-key' });
   });
 
   it('names the file and the problem when the file is missing or not YAML', () => {
@@ -123,5 +128,29 @@ describe('deepMerge', () => {
       a: { b: 1, c: [3] },
       d: 1,
     });
+  });
+
+  it('replaces a secret reference whole, so a tenant can switch from {env} to {secretArn}', () => {
+    const doc = {
+      ...minimal(),
+      defaults: { pipeline: { mask: { hmacKey: { env: 'SLUICE_HMAC' } } } },
+      tenants: [
+        {
+          ...minimal().tenants[0],
+          pipeline: { mask: { hmacKey: { ssmParameter: '/acme/hmac' } } },
+        },
+      ],
+    };
+    expect(parseConfig(doc, 'test.yaml').tenants[0]!.pipeline.mask.hmacKey).toEqual({
+      ssmParameter: '/acme/hmac',
+    });
+  });
+
+  it('keeps a __proto__ key as data (and the strict schema names it) instead of changing prototypes', () => {
+    const over = JSON.parse('{"mask": {"__proto__": {"polluted": true}}}');
+    const merged = deepMerge({ mask: { mode: 'hmac' } }, over) as { mask: Record<string, unknown> };
+    expect(Object.getPrototypeOf(merged.mask)).toBe(Object.prototype);
+    expect(Object.keys(merged.mask)).toEqual(['mode', '__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

@@ -41,6 +41,14 @@ describe('normalizeRecord', () => {
     expect(r.attributes).toEqual({ level: { nested: true }, message: 42 });
   });
 
+  it('keeps a client key named __proto__ as data, at the top and inside "attributes"', () => {
+    const line = '{"message":"m","__proto__":{"a":1},"attributes":{"__proto__":{"b":2},"c":3}}';
+    const r = normalizeRecord(JSON.parse(line), ctx());
+    expect(Object.getPrototypeOf(r.attributes)).toBe(Object.prototype);
+    expect(Object.keys(r.attributes)).toEqual(['__proto__', 'c']);
+    expect(JSON.parse(serializeRecord(r)).attributes).toEqual(JSON.parse('{"__proto__":{"b":2},"c":3}'));
+  });
+
   it('falls back to the receive time, `unknown` service and info level', () => {
     const r = normalizeRecord({}, ctx());
     expect([r.timestamp, r.service, r.level]).toEqual([RECEIVED, 'unknown', 'info']);
