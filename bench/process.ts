@@ -59,7 +59,7 @@ const event: KinesisStreamEvent = {
 };
 const context = { getRemainingTimeInMillis: () => 900_000 };
 
-async function once(): Promise<{ ms: number; writes: number; objects: number; kept: number }> {
+async function once(): Promise<{ ms: number; writes: number; units: number; objects: number; kept: number }> {
   const objects = createMemoryObjectStore();
   const aggregates = createMemoryAggregateStore();
   const app = createProcessApp({
@@ -77,7 +77,13 @@ async function once(): Promise<{ ms: number; writes: number; objects: number; ke
   if (report.response.batchItemFailures.length > 0 || report.processed !== event.Records.length) {
     throw new Error('benchmark batch did not complete');
   }
-  return { ms, writes: aggregates.writes, objects: objects.puts, kept: report.processed };
+  return {
+    ms,
+    writes: aggregates.writes,
+    units: aggregates.writeUnits,
+    objects: objects.puts,
+    kept: report.processed,
+  };
 }
 
 for (let i = 0; i < 3; i++) await once(); // warm-up (JIT)
@@ -94,7 +100,8 @@ const mibs = bytes / 1024 / 1024 / (median / 1000);
 const rps = RECORDS / (median / 1000);
 console.log(
   `batch: ${RECORDS} records in ${envelopes.length} envelopes, ${(bytes / 1024 / 1024).toFixed(2)} MiB of lines; ` +
-    `${times.length} runs, median ${median.toFixed(1)} ms; ${last.objects} S3 objects; ${last.writes} UpdateItem calls`,
+    `${times.length} runs, median ${median.toFixed(1)} ms; ${last.objects} S3 objects; ${last.writes} UpdateItem calls ` +
+    `(${last.units} write request units on a fresh table)`,
 );
 console.log(
   `bench: process ${mibs.toFixed(1)} MiB/s, ${Math.round(rps)} records/s, ${Math.round((last.writes * 10_000) / RECORDS)} dynamodb writes per 10000 records`,

@@ -7,12 +7,12 @@ import type { SluiceConfig } from '../../shared/config/load.ts';
 import { createPipeline, type Pipeline } from '../../shared/pipeline/pipeline.ts';
 import type { AggregateItem } from '../../shared/process/aggregate-items.ts';
 import { itemId } from '../../shared/process/aggregate-items.ts';
-import { type BatchPlan, itemsAfter, planBatch } from '../../shared/process/batch.ts';
+import { type BatchPlan, itemsBetween, midSequence, planBatch } from '../../shared/process/batch.ts';
 import { mapLimit } from '../../shared/process/concurrency.ts';
 import { defaultTenantFor, type StreamRecord } from '../../shared/process/decode.ts';
 import { RetryableWriteError } from '../../shared/process/errors.ts';
 import { alertFor, failedRecordKey } from '../../shared/process/failure-record.ts';
-import { decide, type GuardRange } from '../../shared/process/guard.ts';
+import { decide, type GuardRange, type ItemState } from '../../shared/process/guard.ts';
 import { encodeObject, provenanceMetadata, recordObjectKey } from '../../shared/process/objects.ts';
 import {
   PROCESS_METRICS as M,
@@ -125,28 +125,66 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     const items = [...plan.items.values()];
     if (items.length === 0) return 0;
     let writes = 0;
-    const subsets = new Map<string, Map<string, AggregateItem>>();
-    const after = (hw: string) => {
-      let s = subsets.get(hw);
+    const slices = new Map<string, Map<string, AggregateItem>>();
+    /** Contributions of the outputs in (after, upTo], per item. */
+    const slice = (after: string, upTo: string) => {
+      const key = `${after}|${upTo}`;
+      let s = slices.get(key);
       if (!s) {
-        s = itemsAfter(plan.outputs, hw, { config, region });
-        subsets.set(hw, s);
+        s = itemsBetween(plan.outputs, after, upTo, { config, region, shardId: range.shardId });
+        slices.set(key, s);
       }
       return s;
     };
-    let states = await deps.aggregates.readStates(items, range.shardId);
+    const reread = async (item: AggregateItem) =>
+      (await deps.aggregates.readStates([item], range.shardId)).get(itemId(item));
+
+    /**
+     * Adds the item's contribution of the outputs in (from, upTo], guarded by the hw read, setting hw to upTo.
+     * When one update would exceed DynamoDB's expression limit it goes in record prefixes, each moving hw
+     * forward exactly as a shorter batch would. `conflict` = the item changed: re-read and decide again.
+     */
+    const applyRange = async (
+      item: AggregateItem,
+      from: string,
+      upTo: string,
+      state: ItemState | undefined,
+    ): Promise<'applied' | 'conflict'> => {
+      const id = itemId(item);
+      const part = from === '' && upTo === range.lastSeq ? item : slice(from, upTo).get(id);
+      if (!part) return 'applied';
+      const guard = range.enabled ? { shardId: range.shardId, expected: state?.hw, next: upTo } : undefined;
+      const result = await deps.aggregates.apply(part, state, guard);
+      if (result !== 'too-large') {
+        writes++;
+        return result;
+      }
+      const mid = midSequence(plan.outputs, from, upTo);
+      if (mid === undefined) {
+        throw new RetryableWriteError(
+          'dynamodb',
+          'one stream record contributes more than one update can hold',
+        );
+      }
+      const first = await applyRange(item, from, mid, state);
+      if (first === 'conflict') return first;
+      const wrote = slice(from, mid).has(id);
+      return applyRange(item, mid, upTo, wrote ? await reread(item) : state);
+    };
+
+    const states = await deps.aggregates.readStates(items, range.shardId);
     await mapLimit(items, writeConcurrency, async (item) => {
       let state = states.get(itemId(item));
       for (let round = 0; ; round++) {
-        const d = decide(item, state, range, after);
+        const d = decide(item, state, range, (hw) => slice(hw, range.lastSeq));
         if (d.action === 'skip') return;
-        writes++;
-        if ((await deps.aggregates.apply(d.item, state, d.guard)) === 'applied') return;
+        const hw = state?.hw;
+        const from = range.enabled && hw !== undefined && hw >= range.firstSeq ? hw : '';
+        if ((await applyRange(item, from, range.lastSeq, state)) === 'applied') return;
         if (round + 1 >= maxConflictRounds) {
           throw new RetryableWriteError('dynamodb', `item kept changing under ${maxConflictRounds} attempts`);
         }
-        states = await deps.aggregates.readStates([item], range.shardId);
-        state = states.get(itemId(item));
+        state = await reread(item);
       }
     });
     return writes;

@@ -15,19 +15,19 @@ import type { Level } from '../record/level.ts';
 import { AGGREGATE_TABLE_KEYS } from '../resources.ts';
 import { writeError } from './aws-errors.ts';
 
+export type ApplyResult = 'applied' | 'conflict' | 'too-large';
+
 export interface AggregateStore {
   /** Strongly consistent read of the items' states for `shardId`; missing items are absent from the map. */
   readStates(keys: readonly ItemKey[], shardId: string): Promise<Map<string, ItemState>>;
   /**
    * One conditional UpdateItem: ADD counters, SET hw and descriptive fields, lower min / raise max / replace the
    * example only where `state` says this contribution wins. `conflict` when the guard or a min/max condition no
-   * longer holds (another writer got there first): re-read and try again. `guard` undefined = no idempotency.
+   * longer holds (another writer got there first): re-read and try again. `too-large` when the update would
+   * exceed DynamoDB's expression limits (nothing was written): apply a shorter prefix of the batch first.
+   * `guard` undefined = no idempotency.
    */
-  apply(
-    item: AggregateItem,
-    state: ItemState | undefined,
-    guard: Guard | undefined,
-  ): Promise<'applied' | 'conflict'>;
+  apply(item: AggregateItem, state: ItemState | undefined, guard: Guard | undefined): Promise<ApplyResult>;
 }
 
 export interface AggregateQuery {
@@ -46,20 +46,25 @@ export interface AggregateReader {
 // ---- item layout -------------------------------------------------------------------------------------------------
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = AGGREGATE_TABLE_KEYS;
-/** Top-level attributes (nested map paths cannot be created by an update of a path inside them). */
+/**
+ * Top-level attributes (an update cannot create a path inside a map that does not exist yet). Entry ids contain
+ * no `.`, stat field names may: `c.<id>.s.<field>.<part>` splits at the first `.` after the id and the last one.
+ */
 const hwAttr = (shardId: string) => `hw.${shardId}`;
-const statAttr = (field: string, part: keyof Stat) => `st.${field}.${part}`;
+const countAttr = (id: string, part: 'n' | 'b' | 'k') => `c.${id}.${part}`;
+const statAttr = (id: string, field: string, part: keyof Stat) => `c.${id}.s.${field}.${part}`;
+const patternAttr = (id: string, part: 'n' | 'k' | 'e') => `p.${id}.${part}`;
 
-type Scalar = string | number | Record<string, string>;
+type Scalar = string | number;
 
-/** The store-neutral form of one update; both implementations execute it with the same semantics. */
+/**
+ * The store-neutral form of one update; both implementations execute it with the same semantics. Only the guard
+ * is conditional: an item has one writer (its shard), so min, max and examples computed from the state read are
+ * final unless the guard fails.
+ */
 export interface UpdatePlan {
   add: Record<string, number>;
   set: Record<string, Scalar>;
-  /** Set to the value only if the attribute is absent or greater (min, lexicographically smallest example). */
-  lower: Record<string, number | string>;
-  /** Set to the value only if the attribute is absent or smaller (max). */
-  higher: Record<string, number>;
   guard?: { attr: string; expected: string | undefined; next: string };
 }
 
@@ -68,84 +73,177 @@ export function planUpdate(
   state: ItemState | undefined,
   guard: Guard | undefined,
 ): UpdatePlan {
-  const plan: UpdatePlan = { add: {}, set: {}, lower: {}, higher: {} };
-  const a = item.aggregate;
-  plan.set.tenant = a.tenant;
-  plan.set.region = a.region;
-  plan.set.service = a.service;
-  plan.set.windowStart = a.windowStart;
-  plan.set.windowSeconds = item.windowSeconds;
-  plan.set[TTL] = item.expiresAt;
-  plan.add.count = a.count;
-  if (item.kind === 'count') {
-    const c = item.aggregate;
-    plan.set.kind = 'count';
-    plan.set.level = c.level;
-    plan.set.dims = c.dims;
-    plan.add.bytes = c.bytes;
+  const plan: UpdatePlan = { add: {}, set: {} };
+  const current = state?.current ?? {};
+  const once = (attr: string, v: string) => {
+    if (current[attr] === undefined) plan.set[attr] = v;
+  };
+  const lower = (attr: string, v: number | string) => {
+    const c = current[attr];
+    if (c === undefined || v < c) plan.set[attr] = v;
+  };
+  if (state === undefined) {
+    plan.set.tenant = item.tenant;
+    plan.set.region = item.region;
+    plan.set.windowStart = item.windowStart;
+    plan.set.windowSeconds = item.windowSeconds;
+    plan.set[TTL] = item.expiresAt;
+  }
+  for (const [id, c] of item.entries.counts) {
+    plan.add[countAttr(id, 'n')] = c.count;
+    plan.add[countAttr(id, 'b')] = c.bytes;
+    once(countAttr(id, 'k'), JSON.stringify([c.service, c.level, c.dims]));
     for (const [field, s] of Object.entries(c.stats)) {
-      plan.add[statAttr(field, 'count')] = s.count;
-      plan.add[statAttr(field, 'sum')] = s.sum;
-      const min = state?.min[field];
-      if (min === undefined || s.min < min) plan.lower[statAttr(field, 'min')] = s.min;
-      const max = state?.max[field];
-      if (max === undefined || s.max > max) plan.higher[statAttr(field, 'max')] = s.max;
+      plan.add[statAttr(id, field, 'count')] = s.count;
+      plan.add[statAttr(id, field, 'sum')] = s.sum;
+      lower(statAttr(id, field, 'min'), s.min);
+      const max = current[statAttr(id, field, 'max')];
+      if (typeof max !== 'number' || s.max > max) plan.set[statAttr(id, field, 'max')] = s.max;
     }
-  } else {
-    const p = item.aggregate;
-    plan.set.kind = 'pattern';
-    plan.set.template = p.template;
-    if (state?.example === undefined || p.example < state.example) plan.lower.example = p.example;
+  }
+  for (const [id, p] of item.entries.patterns) {
+    plan.add[patternAttr(id, 'n')] = p.count;
+    once(patternAttr(id, 'k'), JSON.stringify([p.service, p.template]));
+    lower(patternAttr(id, 'e'), p.example);
   }
   if (guard) plan.guard = { attr: hwAttr(guard.shardId), expected: guard.expected, next: guard.next };
   return plan;
 }
 
 function stateOf(item: Record<string, Scalar | undefined>, shardId: string): ItemState {
-  const state: ItemState = { min: {}, max: {} };
+  const state: ItemState = { current: {} };
   const hw = item[hwAttr(shardId)];
   if (typeof hw === 'string') state.hw = hw;
-  if (typeof item.example === 'string') state.example = item.example;
   for (const [name, v] of Object.entries(item)) {
-    if (!name.startsWith('st.') || typeof v !== 'number') continue;
-    if (name.endsWith('.min')) state.min[name.slice(3, -4)] = v;
-    else if (name.endsWith('.max')) state.max[name.slice(3, -4)] = v;
+    if (v === undefined || name[1] !== '.') continue;
+    if (/\.(min|max|e|k)$/.test(name)) state.current[name] = v;
   }
   return state;
 }
 
-function toAggregate(
-  item: Record<string, Scalar | undefined>,
-): { count: CountAggregate } | { pattern: PatternAggregate } | undefined {
-  const base = {
-    tenant: String(item.tenant),
-    region: String(item.region),
-    service: String(item.service),
-    windowStart: Number(item.windowStart),
-    count: Number(item.count ?? 0),
+/** Every entry of an item, as aggregates (what readers sum). */
+function toAggregates(item: Record<string, Scalar | undefined>): {
+  counts: CountAggregate[];
+  patterns: PatternAggregate[];
+} {
+  const tenant = String(item.tenant);
+  const region = String(item.region);
+  const windowStart = Number(item.windowStart);
+  const counts = new Map<string, CountAggregate>();
+  const patterns = new Map<string, PatternAggregate>();
+  const count = (id: string) => {
+    let c = counts.get(id);
+    if (!c) {
+      c = {
+        tenant,
+        region,
+        windowStart,
+        service: '',
+        level: 'info',
+        dims: {},
+        count: 0,
+        bytes: 0,
+        stats: {},
+      };
+      counts.set(id, c);
+    }
+    return c;
   };
-  if (item.kind === 'pattern') {
-    return { pattern: { ...base, template: String(item.template), example: String(item.example ?? '') } };
-  }
-  if (item.kind !== 'count') return undefined;
-  const stats: Record<string, Stat> = {};
+  const pattern = (id: string) => {
+    let p = patterns.get(id);
+    if (!p) {
+      p = { tenant, region, windowStart, service: '', template: '', count: 0, example: '' };
+      patterns.set(id, p);
+    }
+    return p;
+  };
   for (const [name, v] of Object.entries(item)) {
-    if (!name.startsWith('st.') || typeof v !== 'number') continue;
-    const dot = name.lastIndexOf('.');
-    const field = name.slice(3, dot);
-    const part = name.slice(dot + 1) as keyof Stat;
-    stats[field] ??= { count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
-    stats[field][part] = v;
+    const dot = name.indexOf('.', 2);
+    if (v === undefined || dot < 0 || name[1] !== '.') continue;
+    const id = name.slice(2, dot);
+    const part = name.slice(dot + 1);
+    if (name[0] === 'c') {
+      const c = count(id);
+      if (part === 'n') c.count = Number(v);
+      else if (part === 'b') c.bytes = Number(v);
+      else if (part === 'k')
+        [c.service, c.level, c.dims] = JSON.parse(String(v)) as [string, Level, Record<string, string>];
+      else if (part.startsWith('s.')) {
+        const last = part.lastIndexOf('.');
+        const field = part.slice(2, last);
+        c.stats[field] ??= { count: 0, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+        c.stats[field][part.slice(last + 1) as keyof Stat] = Number(v);
+      }
+    } else if (name[0] === 'p') {
+      const p = pattern(id);
+      if (part === 'n') p.count = Number(v);
+      else if (part === 'e') p.example = String(v);
+      else if (part === 'k') [p.service, p.template] = JSON.parse(String(v)) as [string, string];
+    }
   }
-  return {
-    count: {
-      ...base,
-      level: String(item.level) as Level,
-      dims: (item.dims as Record<string, string> | undefined) ?? {},
-      bytes: Number(item.bytes ?? 0),
-      stats,
-    },
+  return { counts: [...counts.values()], patterns: [...patterns.values()] };
+}
+
+/**
+ * DynamoDB's expressions are at most 4 KB each
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-expression-parameters).
+ * A plan over the limit is refused before any call (`too-large`) and the caller applies the batch in record
+ * prefixes instead.
+ */
+export const MAX_EXPRESSION_BYTES = 4096;
+
+export interface UpdateExpression {
+  update: string;
+  condition: string | undefined;
+  names: Record<string, string>;
+  values: Record<string, Scalar>;
+}
+
+/** The UpdateItem expressions of a plan; the memory store builds them too, to refuse exactly what DynamoDB would. */
+export function expressionOf(plan: UpdatePlan): UpdateExpression {
+  const names: Record<string, string> = {};
+  const values: Record<string, Scalar> = {};
+  let n = 0;
+  const name = (attr: string) => {
+    const k = `#${(n++).toString(36)}`;
+    names[k] = attr;
+    return k;
   };
+  const value = (v: Scalar) => {
+    const k = `:${(n++).toString(36)}`;
+    values[k] = v;
+    return k;
+  };
+  const sets: string[] = [];
+  const adds: string[] = [];
+  let condition: string | undefined;
+  for (const [attr, v] of Object.entries(plan.add)) adds.push(`${name(attr)} ${value(v)}`);
+  for (const [attr, v] of Object.entries(plan.set)) sets.push(`${name(attr)}=${value(v)}`);
+  if (plan.guard) {
+    const a = name(plan.guard.attr);
+    sets.push(`${a}=${value(plan.guard.next)}`);
+    condition =
+      plan.guard.expected === undefined ? `attribute_not_exists(${a})` : `${a}=${value(plan.guard.expected)}`;
+  }
+  const clauses = [sets.length > 0 && `SET ${sets.join(',')}`, adds.length > 0 && `ADD ${adds.join(',')}`];
+  return { update: clauses.filter(Boolean).join(' '), condition, names, values };
+}
+
+const fits = (e: UpdateExpression): boolean =>
+  e.update.length <= MAX_EXPRESSION_BYTES && (e.condition?.length ?? 0) <= MAX_EXPRESSION_BYTES;
+
+/** Adds the entries of an item whose window lies in the query's range. */
+function collect(
+  item: Record<string, Scalar | undefined>,
+  q: AggregateQuery,
+  counts: CountAggregate[],
+  patterns: PatternAggregate[],
+): void {
+  const w = Number(item.windowStart);
+  if (!(w >= q.from && w < q.to)) return;
+  const a = toAggregates(item);
+  counts.push(...a.counts);
+  patterns.push(...a.patterns);
 }
 
 /** Every UTC day whose pk may hold windows in [from, to). */
@@ -160,8 +258,7 @@ export function daysBetween(from: number, to: number): number[] {
 
 function marshal(v: Scalar): AttributeValue {
   if (typeof v === 'string') return { S: v };
-  if (typeof v === 'number') return { N: String(v) };
-  return { M: Object.fromEntries(Object.entries(v).map(([k, s]) => [k, { S: s }])) };
+  return { N: String(v) };
 }
 
 function unmarshal(item: Record<string, AttributeValue>): Record<string, Scalar | undefined> {
@@ -169,9 +266,6 @@ function unmarshal(item: Record<string, AttributeValue>): Record<string, Scalar 
   for (const [k, v] of Object.entries(item)) {
     if (v.S !== undefined) out[k] = v.S;
     else if (v.N !== undefined) out[k] = Number(v.N);
-    else if (v.M !== undefined) {
-      out[k] = Object.fromEntries(Object.entries(v.M).map(([mk, mv]) => [mk, mv.S ?? mv.N ?? '']));
-    }
   }
   return out;
 }
@@ -214,53 +308,19 @@ export function createDynamoAggregateStore(
     },
 
     async apply(item, state, guard) {
-      const plan = planUpdate(item, state, guard);
-      const names: Record<string, string> = {};
-      const values: Record<string, AttributeValue> = {};
-      let n = 0;
-      const name = (attr: string) => {
-        const k = `#a${n++}`;
-        names[k] = attr;
-        return k;
-      };
-      const value = (v: Scalar) => {
-        const k = `:v${n++}`;
-        values[k] = marshal(v);
-        return k;
-      };
-      const sets: string[] = [];
-      const adds: string[] = [];
-      const conds: string[] = [];
-      for (const [attr, v] of Object.entries(plan.add)) adds.push(`${name(attr)} ${value(v)}`);
-      for (const [attr, v] of Object.entries(plan.set)) sets.push(`${name(attr)} = ${value(v)}`);
-      for (const [attr, v] of Object.entries(plan.lower)) {
-        const [a, val] = [name(attr), value(v)];
-        sets.push(`${a} = ${val}`);
-        conds.push(`(attribute_not_exists(${a}) OR ${a} > ${val})`);
-      }
-      for (const [attr, v] of Object.entries(plan.higher)) {
-        const [a, val] = [name(attr), value(v)];
-        sets.push(`${a} = ${val}`);
-        conds.push(`(attribute_not_exists(${a}) OR ${a} < ${val})`);
-      }
-      if (plan.guard) {
-        const a = name(plan.guard.attr);
-        sets.push(`${a} = ${value(plan.guard.next)}`);
-        conds.push(
-          plan.guard.expected === undefined
-            ? `attribute_not_exists(${a})`
-            : `${a} = ${value(plan.guard.expected)}`,
-        );
-      }
+      const e = expressionOf(planUpdate(item, state, guard));
+      if (!fits(e)) return 'too-large';
       try {
         await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: { [PK]: { S: item.pk }, [SK]: { S: item.sk } },
-            UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
-            ...(conds.length > 0 && { ConditionExpression: conds.join(' AND ') }),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
+            UpdateExpression: e.update,
+            ...(e.condition && { ConditionExpression: e.condition }),
+            ExpressionAttributeNames: e.names,
+            ExpressionAttributeValues: Object.fromEntries(
+              Object.entries(e.values).map(([k, v]) => [k, marshal(v)]),
+            ),
           }),
         );
         return 'applied';
@@ -293,14 +353,7 @@ export function createDynamoAggregateStore(
           } catch (err) {
             throw writeError('dynamodb', 'Query', err);
           }
-          for (const raw of res.Items ?? []) {
-            const a = toAggregate(unmarshal(raw));
-            if (!a) continue;
-            const w = 'count' in a ? a.count.windowStart : a.pattern.windowStart;
-            if (w < q.from || w >= q.to) continue;
-            if ('count' in a) counts.push(a.count);
-            else patterns.push(a.pattern);
-          }
+          for (const raw of res.Items ?? []) collect(unmarshal(raw), q, counts, patterns);
           start = res.LastEvaluatedKey;
         } while (start);
       }
@@ -316,15 +369,36 @@ export interface MemoryAggregateStore extends AggregateStore, AggregateReader {
   readonly items: Map<string, Record<string, Scalar | undefined>>;
   /** UpdateItem calls issued (applied or conflicting: both cost a write). */
   readonly writes: number;
+  /**
+   * Write request units those calls would consume on DynamoDB: 1 per started KB of the larger of the item before
+   * and after the update (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html).
+   */
+  readonly writeUnits: number;
+}
+
+/** DynamoDB's item size: attribute names plus values (UTF-8 strings; numbers ≈ 1 byte per 2 digits + 1). */
+function itemBytes(item: Record<string, Scalar | undefined>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(item)) {
+    if (v === undefined) continue;
+    n +=
+      Buffer.byteLength(k) +
+      (typeof v === 'string' ? Buffer.byteLength(v) : Math.ceil(String(v).length / 2) + 1);
+  }
+  return n;
 }
 
 export function createMemoryAggregateStore(): MemoryAggregateStore {
   const items = new Map<string, Record<string, Scalar | undefined>>();
   let writes = 0;
+  let writeUnits = 0;
   return {
     items,
     get writes() {
       return writes;
+    },
+    get writeUnits() {
+      return writeUnits;
     },
     async readStates(keys, shardId) {
       const out = new Map<string, ItemState>();
@@ -335,23 +409,19 @@ export function createMemoryAggregateStore(): MemoryAggregateStore {
       return out;
     },
     async apply(item, state, guard) {
-      writes++;
       const plan = planUpdate(item, state, guard);
+      if (!fits(expressionOf(plan))) return 'too-large';
+      writes++;
       const id = itemId(item);
       const cur = items.get(id) ?? { [PK]: item.pk, [SK]: item.sk };
-      for (const [attr, v] of Object.entries(plan.lower)) {
-        const c = cur[attr];
-        const wins = typeof v === 'number' ? Number(c) > v : String(c) > v;
-        if (c !== undefined && !wins) return 'conflict';
+      if (plan.guard && cur[plan.guard.attr] !== plan.guard.expected) {
+        writeUnits += Math.max(1, Math.ceil(itemBytes(cur) / 1024));
+        return 'conflict';
       }
-      for (const [attr, v] of Object.entries(plan.higher)) {
-        const c = cur[attr];
-        if (c !== undefined && !(Number(c) < v)) return 'conflict';
-      }
-      if (plan.guard && cur[plan.guard.attr] !== plan.guard.expected) return 'conflict';
-      const next = { ...cur, ...plan.set, ...plan.lower, ...plan.higher };
+      const next = { ...cur, ...plan.set };
       for (const [attr, v] of Object.entries(plan.add)) next[attr] = Number(cur[attr] ?? 0) + v;
       if (plan.guard) next[plan.guard.attr] = plan.guard.next;
+      writeUnits += Math.max(1, Math.ceil(Math.max(itemBytes(cur), itemBytes(next)) / 1024));
       items.set(id, next);
       return 'applied';
     },
@@ -359,15 +429,7 @@ export function createMemoryAggregateStore(): MemoryAggregateStore {
       const counts: CountAggregate[] = [];
       const patterns: PatternAggregate[] = [];
       const pks = new Set(daysBetween(q.from, q.to).map((d) => partitionKey(q.region, q.tenant, d)));
-      for (const item of items.values()) {
-        if (!pks.has(String(item[PK]))) continue;
-        const a = toAggregate(item);
-        if (!a) continue;
-        const w = 'count' in a ? a.count.windowStart : a.pattern.windowStart;
-        if (w < q.from || w >= q.to) continue;
-        if ('count' in a) counts.push(a.count);
-        else patterns.push(a.pattern);
-      }
+      for (const item of items.values()) if (pks.has(String(item[PK]))) collect(item, q, counts, patterns);
       return { counts, patterns };
     },
   };

@@ -1,42 +1,50 @@
 import { createHash } from 'node:crypto';
-import type { AggregateSet, CountAggregate, PatternAggregate, Stat } from '../aggregate/types.ts';
+import { mergeAggregates } from '../aggregate/merge.ts';
+import type { AggregateSet, CountAggregate, PatternAggregate } from '../aggregate/types.ts';
 
 /**
  * Aggregate items of the global table. Each region writes only items whose pk starts with `<region>#` (IAM
  * LeadingKeys enforces it), so replicas never race on an item and readers sum across regions.
  *
  *   pk = <region>#<tenant>#<YYYY-MM-DD of the window>
- *   sk = c#<windowStart, 13 digits>#<hash of service, level, dims>      (counts, bytes, stats)
- *        p#<windowStart, 13 digits>#<hash of service, template>          (message patterns)
+ *   sk = c#<windowStart, 13 digits>#<bucket>#<shardId>   count entries: count, bytes, stats per (service, level, dims)
+ *        p#<windowStart, 13 digits>#<bucket>#<shardId>   pattern entries: count and example per (service, template)
  *
- * The sort-key hash comes from the aggregate's fields (not from the aggregator's map key), so it survives changes
- * of the in-memory key format; the fields themselves are stored as attributes for readers.
+ * An item is a bucket: it holds every entry of its tenant and window whose entry id hashes to it, as top-level
+ * attributes named after the entry id. A batch then costs at most COUNT_BUCKETS + PATTERN_BUCKETS UpdateItem calls
+ * per (tenant, window), whatever the number of services, levels, dimensions and templates, instead of one per
+ * aggregate. Each shard writes its own items: shards are processed one batch at a time, so an item has a single
+ * writer and the guard (hw) alone protects it; min, max and examples need no per-attribute condition, which keeps
+ * an update of ~100 entries within DynamoDB's 4 KB expression limit. Readers sum the shards' items. The buckets bound the item size: DynamoDB items hold at most 400 KB
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items), and a pattern
+ * entry holds at most ~650 bytes (template ≤ 200 + example ≤ 400 characters), so a pattern bucket fills only past
+ * ~600 templates, ~19,000 per tenant, shard and window across the 32 buckets.
  */
+export const COUNT_BUCKETS = 8;
+export const PATTERN_BUCKETS = 32;
+
 export interface ItemKey {
   pk: string;
   sk: string;
 }
 
-export interface CountItem extends ItemKey {
-  kind: 'count';
-  aggregate: CountAggregate;
+export interface AggregateItem extends ItemKey {
+  tenant: string;
+  /** Writer's residency region (the pk's prefix). */
+  region: string;
+  windowStart: number;
   windowSeconds: number;
   /** DynamoDB TTL, epoch seconds: window end + ttlDays. */
   expiresAt: number;
+  /** The entries of this bucket, keyed by entry id (`entryId`). */
+  entries: AggregateSet;
 }
-
-export interface PatternItem extends ItemKey {
-  kind: 'pattern';
-  aggregate: PatternAggregate;
-  windowSeconds: number;
-  expiresAt: number;
-}
-
-export type AggregateItem = CountItem | PatternItem;
 
 export interface ItemOptions {
   /** Residency region of the writer: every pk starts with it. */
   region: string;
+  /** Kinesis shard of the batch: the item's only writer. */
+  shardId: string;
   windowSeconds: number;
   ttlDays: number;
 }
@@ -46,86 +54,74 @@ export function itemId(key: ItemKey): string {
 }
 
 const pad13 = (ms: number) => String(ms).padStart(13, '0');
-const hash = (parts: unknown): string =>
-  createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
+
+/**
+ * Entry id and bucket from the aggregate's own fields (not the aggregator's map key, so they survive changes of
+ * the in-memory key format). 66 bits of SHA-256 in base64url: no `.`, so attribute names split unambiguously.
+ */
+function entryHash(parts: unknown, buckets: number): { id: string; bucket: number } {
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest();
+  return { id: digest.toString('base64url', 0, 9).slice(0, 11), bucket: digest[9]! % buckets };
+}
+
+export function countEntry(a: CountAggregate): { id: string; bucket: number } {
+  const dims = Object.keys(a.dims)
+    .sort()
+    .map((k) => [k, a.dims[k]]);
+  return entryHash([a.service, a.level, dims], COUNT_BUCKETS);
+}
+
+export function patternEntry(a: PatternAggregate): { id: string; bucket: number } {
+  return entryHash([a.service, a.template], PATTERN_BUCKETS);
+}
 
 export function partitionKey(region: string, tenant: string, windowStart: number): string {
   return `${region}#${tenant}#${new Date(windowStart).toISOString().slice(0, 10)}`;
 }
 
-function expiry(windowStart: number, o: ItemOptions): number {
-  return Math.floor((windowStart + o.windowSeconds * 1000) / 1000) + o.ttlDays * 86_400;
-}
-
-export function countItem(a: CountAggregate, o: ItemOptions): CountItem {
-  const dims = Object.keys(a.dims)
-    .sort()
-    .map((k) => [k, a.dims[k]]);
+function emptyItem(
+  kind: 'c' | 'p',
+  tenant: string,
+  windowStart: number,
+  bucket: number,
+  o: ItemOptions,
+): AggregateItem {
   return {
-    kind: 'count',
-    pk: partitionKey(o.region, a.tenant, a.windowStart),
-    sk: `c#${pad13(a.windowStart)}#${hash([a.service, a.level, dims])}`,
-    aggregate: a,
+    pk: partitionKey(o.region, tenant, windowStart),
+    sk: `${kind}#${pad13(windowStart)}#${String(bucket).padStart(2, '0')}#${o.shardId}`,
+    tenant,
+    region: o.region,
+    windowStart,
     windowSeconds: o.windowSeconds,
-    expiresAt: expiry(a.windowStart, o),
+    expiresAt: Math.floor((windowStart + o.windowSeconds * 1000) / 1000) + o.ttlDays * 86_400,
+    entries: { counts: new Map(), patterns: new Map() },
   };
 }
 
-export function patternItem(a: PatternAggregate, o: ItemOptions): PatternItem {
-  return {
-    kind: 'pattern',
-    pk: partitionKey(o.region, a.tenant, a.windowStart),
-    sk: `p#${pad13(a.windowStart)}#${hash([a.service, a.template])}`,
-    aggregate: a,
-    windowSeconds: o.windowSeconds,
-    expiresAt: expiry(a.windowStart, o),
-  };
-}
-
-export function mergeStat(a: Stat, b: Stat): Stat {
-  return {
-    count: a.count + b.count,
-    sum: a.sum + b.sum,
-    min: Math.min(a.min, b.min),
-    max: Math.max(a.max, b.max),
-  };
-}
-
-function mergeItem(a: AggregateItem, b: AggregateItem): AggregateItem {
-  if (a.kind === 'count' && b.kind === 'count') {
-    const stats: Record<string, Stat> = { ...a.aggregate.stats };
-    for (const [f, s] of Object.entries(b.aggregate.stats)) stats[f] = stats[f] ? mergeStat(stats[f], s) : s;
-    return {
-      ...a,
-      aggregate: {
-        ...a.aggregate,
-        count: a.aggregate.count + b.aggregate.count,
-        bytes: a.aggregate.bytes + b.aggregate.bytes,
-        stats,
-      },
-    };
-  }
-  if (a.kind === 'pattern' && b.kind === 'pattern') {
-    return {
-      ...a,
-      aggregate: {
-        ...a.aggregate,
-        count: a.aggregate.count + b.aggregate.count,
-        // biome-ignore lint/complexity/useMathMinMax: strings (lexicographic order), not numbers
-        example: a.aggregate.example <= b.aggregate.example ? a.aggregate.example : b.aggregate.example,
-      },
-    };
-  }
-  throw new TypeError('cannot merge a count item with a pattern item');
-}
-
-/** Adds the items of `set` into `into` (keyed by `itemId`), merging items that share a key. */
+/** Adds the aggregates of `set` into the bucket items of `into` (keyed by `itemId`), merging shared entries. */
 export function addItems(into: Map<string, AggregateItem>, set: AggregateSet, o: ItemOptions): void {
-  const add = (item: AggregateItem) => {
+  const bucketOf = (kind: 'c' | 'p', tenant: string, windowStart: number, bucket: number) => {
+    const item = emptyItem(kind, tenant, windowStart, bucket, o);
     const id = itemId(item);
-    const prev = into.get(id);
-    into.set(id, prev ? mergeItem(prev, item) : item);
+    const existing = into.get(id);
+    if (existing) return existing;
+    into.set(id, item);
+    return item;
   };
-  for (const a of set.counts.values()) add(countItem(a, o));
-  for (const a of set.patterns.values()) add(patternItem(a, o));
+  // Entries are shared, never mutated: a second contribution to an entry merges into fresh objects.
+  const put = (item: AggregateItem, part: AggregateSet, fresh: boolean) => {
+    if (!fresh) item.entries = mergeAggregates(item.entries, part);
+    else for (const [id, c] of part.counts) item.entries.counts.set(id, c);
+    if (fresh) for (const [id, p] of part.patterns) item.entries.patterns.set(id, p);
+  };
+  for (const a of set.counts.values()) {
+    const e = countEntry(a);
+    const item = bucketOf('c', a.tenant, a.windowStart, e.bucket);
+    put(item, { counts: new Map([[e.id, a]]), patterns: new Map() }, !item.entries.counts.has(e.id));
+  }
+  for (const a of set.patterns.values()) {
+    const e = patternEntry(a);
+    const item = bucketOf('p', a.tenant, a.windowStart, e.bucket);
+    put(item, { counts: new Map(), patterns: new Map([[e.id, a]]) }, !item.entries.patterns.has(e.id));
+  }
 }

@@ -33,7 +33,7 @@ export interface BatchPlan {
   partitions: PartitionOutput[];
   outputs: TaggedOutput[];
   poison: FailedRecord[];
-  /** One item per distinct aggregate key of the covered records. */
+  /** The bucket items the covered records contribute to (see aggregate-items.ts). */
   items: Map<string, AggregateItem>;
   stats: BatchStats;
   /** Padded sequence numbers of the first and last covered stream record. */
@@ -54,9 +54,15 @@ export interface BatchContext {
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 const STOP_CHECK_EVERY = 16;
 
-export function itemOptions(config: SluiceConfig, tenant: Tenant, region: string): ItemOptions {
+export function itemOptions(
+  config: SluiceConfig,
+  tenant: Tenant,
+  region: string,
+  shardId: string,
+): ItemOptions {
   return {
     region,
+    shardId,
     windowSeconds: tenant.pipeline.aggregate.windowSeconds,
     ttlDays: config.aggregates.ttlDays,
   };
@@ -123,7 +129,7 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
     for (const o of end.outputs)
       p.outputs.push({ seq: lastSeq, tenant: p.partition.tenant, record: o.record, line: o.line });
     const tenant = ctx.config.tenants.find((t) => t.id === p.partition.tenant)!;
-    addItems(items, end.aggregates, itemOptions(ctx.config, tenant, ctx.region));
+    addItems(items, end.aggregates, itemOptions(ctx.config, tenant, ctx.region, ctx.shardId));
     stats = mergeStats(stats, end.stats);
     outputs.push(...p.outputs);
     partitions.push({
@@ -190,18 +196,19 @@ function failedRecord(
 }
 
 /**
- * The contributions of only the outputs positioned after `hw` (padded), per item: what an item whose
- * hw[shard] lies inside this batch still lacks. Aggregated afresh from the kept, masked outputs, so it equals
- * the sum of those records' shares in the whole-batch aggregates.
+ * The contributions of only the outputs positioned in (`after`, `upTo`] (padded sequence numbers), per item: what
+ * an item whose hw[shard] lies inside this batch still lacks, or one prefix of it. Aggregated afresh from the
+ * kept, masked outputs, so it equals the sum of those records' shares in the whole-batch aggregates.
  */
-export function itemsAfter(
+export function itemsBetween(
   outputs: readonly TaggedOutput[],
-  hw: string,
-  ctx: Pick<BatchContext, 'config' | 'region'>,
+  after: string,
+  upTo: string,
+  ctx: Pick<BatchContext, 'config' | 'region' | 'shardId'>,
 ): Map<string, AggregateItem> {
   const byTenant = new Map<string, Aggregator>();
   for (const o of outputs) {
-    if (o.seq <= hw) continue;
+    if (o.seq <= after || o.seq > upTo) continue;
     let agg = byTenant.get(o.tenant);
     if (!agg) {
       const tenant = ctx.config.tenants.find((t) => t.id === o.tenant)!;
@@ -213,7 +220,17 @@ export function itemsAfter(
   const items = new Map<string, AggregateItem>();
   for (const [id, agg] of byTenant) {
     const tenant = ctx.config.tenants.find((t) => t.id === id)!;
-    addItems(items, agg.result(), itemOptions(ctx.config, tenant, ctx.region));
+    addItems(items, agg.result(), itemOptions(ctx.config, tenant, ctx.region, ctx.shardId));
   }
   return items;
+}
+
+/** The median sequence number of the outputs in (`after`, `upTo`], below `upTo`; undefined if there is none. */
+export function midSequence(
+  outputs: readonly TaggedOutput[],
+  after: string,
+  upTo: string,
+): string | undefined {
+  const seqs = [...new Set(outputs.filter((o) => o.seq > after && o.seq < upTo).map((o) => o.seq))].sort();
+  return seqs[Math.floor((seqs.length - 1) / 2)];
 }

@@ -15,10 +15,11 @@ import { itemId } from './aggregate-items.ts';
  */
 export interface ItemState {
   hw?: string;
-  /** Current min/max per stat field and pattern example: DynamoDB cannot merge them the way ADD merges sums. */
-  min: Record<string, number>;
-  max: Record<string, number>;
-  example?: string;
+  /**
+   * Current values of the attributes an update sets only when needed (min, max, example, entry descriptors)
+   * by attribute name: DynamoDB cannot merge min, max and examples the way ADD merges sums.
+   */
+  current: Record<string, number | string>;
 }
 
 /** Condition of one update: the item's hw[shardId] must still be `expected` (absent when undefined). */

@@ -16,7 +16,9 @@ import {
   s3Lines,
   seqNo,
   sliceEvent,
+  throttled,
   totals,
+  withFaults,
 } from '../../helpers/process.ts';
 import { T0 } from '../../helpers/records.ts';
 
@@ -197,5 +199,50 @@ describe('process app (in-memory stores)', () => {
     const { app } = memoryApp({ reserveMs: 5000 });
     const res = await app(kinesisEvent(envelopeEntries(3)), { getRemainingTimeInMillis: () => 4000 });
     expect(res.batchItemFailures).toEqual([{ itemIdentifier: seqNo(0) }]);
+  });
+
+  it('splits an update over DynamoDB’s 4 KB expression limit into record prefixes, still exactly once', async () => {
+    // A distinct requestId per record: ~1,500 count entries in 8 buckets, far more than one update can hold.
+    const config = processConfig({
+      defaults: {
+        pipeline: {
+          filter: { minLevel: 'info' },
+          aggregate: {
+            windowSeconds: 60,
+            groupBy: ['attributes.requestId'],
+            stats: ['attributes.durationMs'],
+          },
+        },
+      },
+    });
+    const event = kinesisEvent(envelopeEntries(50, 60));
+    const clean = memoryApp({ config });
+    const report = await clean.app.run(event, LAMBDA_CONTEXT);
+    expect(report.response.batchItemFailures).toEqual([]);
+    const lines = await s3Lines(clean.objects);
+    const t = await totals(clean.aggregates);
+    expect(t.count).toBe(lines.length);
+    expect(t.bytes).toBe(lines.reduce((n, l) => n + Buffer.byteLength(l), 0));
+    // More UpdateItem calls than items: some items went in several prefixes.
+    expect(report.dynamodbWrites).toBeGreaterThan(clean.aggregates.items.size);
+
+    // A failure part-way through the prefixes, then Lambda's retry of the whole batch: still exact.
+    const objects = createMemoryObjectStore();
+    const aggregates = createMemoryAggregateStore();
+    const failing = memoryApp({
+      config,
+      objects,
+      aggregates: withFaults(aggregates, (m, call) => {
+        if (m === 'apply' && call > 12) throw throttled();
+      }),
+    });
+    expect((await failing.app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toHaveLength(1);
+    const partial = await totals(aggregates);
+    expect(partial.count).toBeGreaterThan(0);
+    expect(partial.count).toBeLessThan(t.count);
+    const retry = memoryApp({ config, objects, aggregates });
+    expect((await retry.app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toEqual([]);
+    expect(await totals(aggregates)).toEqual(t);
+    expect((await retry.app.run(event, LAMBDA_CONTEXT)).dynamodbWrites).toBe(0);
   });
 });

@@ -131,7 +131,7 @@ describe('exactly-once effect against the emulators', () => {
     const broken = app({
       ...t.deps,
       aggregates: withFaults(t.deps.aggregates, (m, call) => {
-        if (m === 'apply' && call > 25) throw throttle();
+        if (m === 'apply' && call > 3) throw throttle();
       }),
     });
     expect((await broken(BATCH, LAMBDA_CONTEXT)).batchItemFailures).toHaveLength(1);

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAggregateStore } from '../../../shared/adapters/aggregate-store.ts';
-import { countItem, patternItem } from '../../../shared/process/aggregate-items.ts';
+import type { CountAggregate, PatternAggregate } from '../../../shared/aggregate/types.ts';
+import { type AggregateItem, addItems } from '../../../shared/process/aggregate-items.ts';
 import { queryAggregates } from '../../../shared/query/query.ts';
 import { T0 } from '../../helpers/records.ts';
 
-const opts = (region: string) => ({ region, windowSeconds: 60, ttlDays: 30 });
+const opts = (region: string, shardId = 'shardId-000000000000') => ({
+  region,
+  shardId,
+  windowSeconds: 60,
+  ttlDays: 30,
+});
+/** The bucket items of some aggregates, as the processor of one shard would write them. */
+function itemsOf(
+  counts: CountAggregate[],
+  patterns: PatternAggregate[],
+  o: ReturnType<typeof opts>,
+): AggregateItem[] {
+  const items = new Map<string, AggregateItem>();
+  addItems(
+    items,
+    {
+      counts: new Map(counts.map((c, i) => [`c${i}`, c])),
+      patterns: new Map(patterns.map((p, i) => [`p${i}`, p])),
+    },
+    o,
+  );
+  return [...items.values()];
+}
 const count = (region: string, service: string, n: number, windowStart = T0) => ({
   tenant: 'acme',
   region,
@@ -20,32 +43,50 @@ const count = (region: string, service: string, n: number, windowStart = T0) => 
 describe('queryAggregates', () => {
   it('sums each region’s own items, keeps the range, and ranks patterns', async () => {
     const store = createMemoryAggregateStore();
-    const apply = (item: Parameters<typeof store.apply>[0]) => store.apply(item, undefined, undefined);
-    await apply(countItem(count('eu', 'api', 3), opts('eu')));
-    await apply(countItem(count('us', 'api', 4), opts('us')));
-    await apply(countItem(count('eu', 'api', 100, T0 - 3_600_000), opts('eu')));
+    const apply = async (items: AggregateItem[]) => {
+      for (const item of items) expect(await store.apply(item, undefined, undefined)).toBe('applied');
+    };
+    // eu's count comes from two shards: a reader sums the shards' items.
+    await apply(itemsOf([count('eu', 'api', 1)], [], opts('eu', 'shardId-000000000001')));
+    await apply(itemsOf([count('eu', 'api', 2)], [], opts('eu')));
+    await apply(itemsOf([count('us', 'api', 4)], [], opts('us')));
+    await apply(itemsOf([count('eu', 'api', 100, T0 - 3_600_000)], [], opts('eu')));
     for (const [region, n, example] of [
       ['eu', 5, 'b x'],
       ['us', 2, 'a x'],
     ] as const) {
       await apply(
-        patternItem(
-          { tenant: 'acme', region, service: 'api', windowStart: T0, template: 'x <num>', count: n, example },
+        itemsOf(
+          [],
+          [
+            {
+              tenant: 'acme',
+              region,
+              service: 'api',
+              windowStart: T0,
+              template: 'x <num>',
+              count: n,
+              example,
+            },
+          ],
           opts(region),
         ),
       );
     }
     await apply(
-      patternItem(
-        {
-          tenant: 'acme',
-          region: 'eu',
-          service: 'api',
-          windowStart: T0,
-          template: 'y',
-          count: 1,
-          example: 'y',
-        },
+      itemsOf(
+        [],
+        [
+          {
+            tenant: 'acme',
+            region: 'eu',
+            service: 'api',
+            windowStart: T0,
+            template: 'y',
+            count: 1,
+            example: 'y',
+          },
+        ],
         opts('eu'),
       ),
     );
