@@ -86,5 +86,15 @@ const gzipAsync = promisify(gzip);
  * the processor's CPU is the scarcer resource. Async: zlib runs on the libuv pool, off the event loop.
  */
 export function encodeObject(lines: readonly string[]): Promise<Uint8Array> {
-  return gzipAsync(`${lines.join('\n')}\n`, { level: 1 });
+  // Encoding line by line into one buffer: `lines.join` would build a rope that zlib's string path flattens and
+  // re-encodes, ~10x slower on a 10 MB batch (measured: 100-120 ms vs 7-12 ms).
+  let size = 0;
+  for (const line of lines) size += Buffer.byteLength(line) + 1;
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const line of lines) {
+    at += body.write(line, at);
+    body[at++] = 0x0a;
+  }
+  return gzipAsync(body, { level: 1 });
 }
