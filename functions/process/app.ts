@@ -1,5 +1,6 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { AggregateStore } from '../../shared/adapters/aggregate-store.ts';
+import type { TemplateAdmission } from '../../shared/aggregate/aggregator.ts';
 import type { AlertQueue } from '../../shared/adapters/alert-queue.ts';
 import type { FailureStore } from '../../shared/adapters/failure-store.ts';
 import type { ObjectStore } from '../../shared/adapters/object-store.ts';
@@ -7,7 +8,13 @@ import type { SluiceConfig } from '../../shared/config/load.ts';
 import { createPipeline, type Pipeline } from '../../shared/pipeline/pipeline.ts';
 import type { AggregateItem } from '../../shared/process/aggregate-items.ts';
 import { itemId } from '../../shared/process/aggregate-items.ts';
-import { type BatchPlan, itemsBetween, midSequence, planBatch } from '../../shared/process/batch.ts';
+import {
+  type BatchPlan,
+  itemsBetween,
+  midSequence,
+  planBatch,
+  templateAdmission,
+} from '../../shared/process/batch.ts';
 import { mapLimit } from '../../shared/process/concurrency.ts';
 import { defaultTenantFor, type StreamRecord } from '../../shared/process/decode.ts';
 import { RetryableWriteError } from '../../shared/process/errors.ts';
@@ -126,12 +133,14 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     if (items.length === 0) return 0;
     let writes = 0;
     const slices = new Map<string, Map<string, AggregateItem>>();
+    let admit: TemplateAdmission | undefined;
     /** Contributions of the outputs in (after, upTo], per item. */
     const slice = (after: string, upTo: string) => {
       const key = `${after}|${upTo}`;
       let s = slices.get(key);
       if (!s) {
-        s = itemsBetween(plan.outputs, after, upTo, { config, region, shardId: range.shardId });
+        admit ??= templateAdmission(plan.items);
+        s = itemsBetween(plan.outputs, after, upTo, { config, region, shardId: range.shardId }, admit);
         slices.set(key, s);
       }
       return s;

@@ -4,7 +4,7 @@ import type { Level } from '../record/level.ts';
 import type { LogRecord } from '../record/record.ts';
 import { countKeyId, patternKeyId } from './keys.ts';
 import { OTHER_TEMPLATE, TEMPLATE_MAX_LENGTH, templateMessage } from './template.ts';
-import type { AggregateSet, CountAggregate, PatternAggregate } from './types.ts';
+import type { AggregateSet, CountAggregate, PatternAggregate, PatternKey } from './types.ts';
 
 /** Value of a group-by dimension the record does not have. */
 export const MISSING_DIM = '-';
@@ -28,6 +28,9 @@ export function numericValue(value: unknown): number | undefined {
 }
 
 type DimNode = Map<string, DimNode | CountAggregate>;
+
+/** Whether `template` has its own pattern in the group (tenant, region, service, windowStart). */
+export type TemplateAdmission = (group: Omit<PatternKey, 'template'>, template: string) => boolean;
 
 /** Everything of one (tenant, region, service, window): counts by level (and dims), patterns by template. */
 interface Group {
@@ -61,8 +64,15 @@ export class Aggregator {
   /** tenant → region → service → windowStart → group. */
   readonly #groups = new Map<string, Map<string, Map<string, Map<number, Group>>>>();
   #last: Group | undefined;
+  readonly #admit: TemplateAdmission | undefined;
 
-  constructor(config: AggregateConfig) {
+  /**
+   * `admit`, when given, replaces the first-come cap: a template gets its own pattern exactly when it says so,
+   * the rest count under `<other>`. Re-aggregating part of a batch with the whole batch's decisions makes the
+   * parts add up to the whole.
+   */
+  constructor(config: AggregateConfig, admit?: TemplateAdmission) {
+    this.#admit = admit;
     this.#windowMs = config.windowSeconds * 1000;
     // Sorted by name, as in `countKeyId`; duplicates in the config count once.
     this.#dims = [...new Set(config.groupBy)].sort().map((name) => ({ name, get: compilePath(name) }));
@@ -189,7 +199,13 @@ export class Aggregator {
   #addPattern(group: Group, message: string): void {
     let template = templateMessage(message);
     let pattern = group.patterns.get(template);
-    if (pattern === undefined && group.templates >= this.#maxPerWindow) {
+    const admit = this.#admit;
+    if (admit !== undefined) {
+      if (template !== OTHER_TEMPLATE && !admit(group, template)) {
+        template = OTHER_TEMPLATE;
+        pattern = group.patterns.get(template);
+      }
+    } else if (pattern === undefined && group.templates >= this.#maxPerWindow) {
       template = OTHER_TEMPLATE;
       pattern = group.patterns.get(template);
     }

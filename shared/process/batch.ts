@@ -1,4 +1,5 @@
-import { Aggregator } from '../aggregate/aggregator.ts';
+import { Aggregator, type TemplateAdmission } from '../aggregate/aggregator.ts';
+import type { PatternKey } from '../aggregate/types.ts';
 import type { SluiceConfig, Tenant } from '../config/load.ts';
 import { type BatchStats, emptyStats, mergeStats } from '../pipeline/batch-result.ts';
 import type { Pipeline, PipelineSession } from '../pipeline/pipeline.ts';
@@ -205,6 +206,7 @@ export function itemsBetween(
   after: string,
   upTo: string,
   ctx: Pick<BatchContext, 'config' | 'region' | 'shardId'>,
+  admit?: TemplateAdmission,
 ): Map<string, AggregateItem> {
   const byTenant = new Map<string, Aggregator>();
   for (const o of outputs) {
@@ -212,7 +214,7 @@ export function itemsBetween(
     let agg = byTenant.get(o.tenant);
     if (!agg) {
       const tenant = ctx.config.tenants.find((t) => t.id === o.tenant)!;
-      agg = new Aggregator(tenant.pipeline.aggregate);
+      agg = new Aggregator(tenant.pipeline.aggregate, admit);
       byTenant.set(o.tenant, agg);
     }
     agg.add(o.record, utf8Length(o.line));
@@ -223,6 +225,19 @@ export function itemsBetween(
     addItems(items, agg.result(), itemOptions(ctx.config, tenant, ctx.region, ctx.shardId));
   }
   return items;
+}
+
+/**
+ * The whole batch's pattern-cap decisions: which templates got their own pattern. Parts of the batch aggregated
+ * with them (`itemsBetween`) put the same templates under `<other>`, so the parts add up to the whole.
+ */
+export function templateAdmission(items: ReadonlyMap<string, AggregateItem>): TemplateAdmission {
+  const admitted = new Set<string>();
+  const key = (g: Omit<PatternKey, 'template'>, template: string) =>
+    `${g.tenant}\n${g.region}\n${g.service}\n${g.windowStart}\n${template}`;
+  for (const item of items.values())
+    for (const p of item.entries.patterns.values()) admitted.add(key(p, p.template));
+  return (group, template) => admitted.has(key(group, template));
 }
 
 /** The median sequence number of the outputs in (`after`, `upTo`], below `upTo`; undefined if there is none. */
