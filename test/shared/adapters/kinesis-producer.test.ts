@@ -182,8 +182,9 @@ describe('KinesisProducer', () => {
     const producer = createKinesisProducer({ client: viaProxy, streamName: name, baseDelayMs: 20 });
     const started = Date.now();
     const input = entries(10);
-    const result = await producer.put(input, { deadline: started + 400 });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Generous budget: the suite runs test files side by side on 2 cores, and kinesalite calls slow down with them.
+    const result = await producer.put(input, { deadline: started + 1_200 });
+    expect(Date.now() - started).toBeLessThan(3_000);
     expect(result).toMatchObject({
       failed: 5,
       throttled: true,
