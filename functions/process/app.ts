@@ -1,9 +1,9 @@
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { AggregateStore } from '../../shared/adapters/aggregate-store.ts';
-import type { TemplateAdmission } from '../../shared/aggregate/aggregator.ts';
 import type { AlertQueue } from '../../shared/adapters/alert-queue.ts';
 import type { FailureStore } from '../../shared/adapters/failure-store.ts';
 import type { ObjectStore } from '../../shared/adapters/object-store.ts';
+import type { TemplateAdmission } from '../../shared/aggregate/aggregator.ts';
 import type { SluiceConfig } from '../../shared/config/load.ts';
 import { createPipeline, type Pipeline } from '../../shared/pipeline/pipeline.ts';
 import type { AggregateItem } from '../../shared/process/aggregate-items.ts';

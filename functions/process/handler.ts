@@ -11,6 +11,7 @@ import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { createClients } from '../../shared/adapters/clients.ts';
 import { createSecretResolver } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config/load.ts';
+import { coldStart } from '../../shared/runtime/cold-start.ts';
 import { createProcessApp, type ProcessHandler } from './app.ts';
 import { METRIC_NAMESPACE, type ProcessMetrics } from './telemetry.ts';
 import { awsStores, resolveHmacKeys } from './wiring.ts';
@@ -71,11 +72,10 @@ async function init(): Promise<ProcessHandler> {
   });
 }
 
-const ready = init();
-ready.catch((err: unknown) => logger.error('cold start failed', { error: (err as Error).message }));
+const ready = coldStart(init, (err) => logger.error('cold start failed', { error: (err as Error).message }));
 
 export const handler = middy(async (event: KinesisStreamEvent, context: Context) =>
-  (await ready)(event, context),
+  (await ready())(event, context),
 )
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

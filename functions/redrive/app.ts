@@ -69,6 +69,9 @@ export interface RedriveApp {
 const isRedrive = (e: unknown): e is RedriveRequest =>
   typeof e === 'object' && e !== null && (e as { action?: unknown }).action === 'redrive';
 
+/** `…/<seq>.<subSequence>.json`: one KPL user record of a stream record (see failedRecordKey). */
+const SUB_RECORD_KEY = /\.\d+\.json$/;
+
 /** PutRecords takes up to 500 entries: redrive in chunks so a crash repeats at most one chunk. */
 const CHUNK = 500;
 
@@ -108,7 +111,13 @@ export function createRedriveApp(deps: RedriveDeps): RedriveApp {
   };
 
   const redrive = async (request: Omit<RedriveRequest, 'action'> = {}): Promise<RedriveResult> => {
-    const keys = await deps.failures.list(request.prefix ?? '', request.limit ?? 1000);
+    const listed = await deps.failures.list(request.prefix ?? '', request.limit ?? 1000);
+    // A KPL user record parked as poison (`<seq>.<k>.json`) is inside its whole stream record when that was parked
+    // too (`<seq>.json`, retries exhausted): re-injecting both would deliver user record k twice.
+    const whole = new Set(listed.filter((k) => !SUB_RECORD_KEY.test(k)));
+    const wholeOf = (k: string) => k.replace(SUB_RECORD_KEY, '.json');
+    const covered = listed.filter((k) => SUB_RECORD_KEY.test(k) && whole.has(wholeOf(k)));
+    const keys = listed.filter((k) => !covered.includes(k));
     let redriven = 0;
     let remaining = 0;
     const done: string[] = [];
@@ -135,6 +144,8 @@ export function createRedriveApp(deps: RedriveDeps): RedriveApp {
         done.push(p.key);
       }
     }
+    const redone = new Set(done);
+    for (const k of covered) if (redone.has(wholeOf(k))) await deps.failures.remove(k);
     logger.info('redrive finished', { redriven, remaining });
     return { redriven, remaining, keys: done };
   };

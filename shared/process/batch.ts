@@ -8,9 +8,9 @@ import { type AggregateItem, addItems, type ItemOptions } from './aggregate-item
 import { type DecodeContext, type DecodedUnit, decodeStreamRecord, type StreamRecord } from './decode.ts';
 import type { FailedRecord } from './failure-record.ts';
 import { type Partition, partitionCache, partitionOf } from './objects.ts';
-import { padSeq } from './seq.ts';
+import { endPosition, padSeq, recordPosition, summaryPosition } from './seq.ts';
 
-/** A kept, masked record tagged with the stream position it came from (padded sequence number). */
+/** A kept, masked record tagged with the stream position it came from (`recordPosition`). */
 export interface TaggedOutput {
   seq: string;
   tenant: string;
@@ -37,7 +37,7 @@ export interface BatchPlan {
   /** The bucket items the covered records contribute to (see aggregate-items.ts). */
   items: Map<string, AggregateItem>;
   stats: BatchStats;
-  /** Padded sequence numbers of the first and last covered stream record. */
+  /** Before every position of the first covered stream record, and after every one of the last (see seq.ts). */
   firstSeq: string;
   lastSeq: string;
 }
@@ -79,8 +79,12 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
   interface Open {
     partition: Partition;
     session: PipelineSession;
+    /** Stream record of the first KEPT line (names the object); the first record fed until one is kept. */
     firstSequence: string;
+    kept: boolean;
     lastSequence: string;
+    /** Records pushed into the session so far: outputs' `index` counts from it. */
+    pushed: number;
     outputs: TaggedOutput[];
   }
   const open = new Map<string, Open>();
@@ -91,12 +95,14 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
     if (processed > 0 && processed % STOP_CHECK_EVERY === 0 && ctx.shouldStop?.()) break;
     const record = records[processed]!;
     const seq = padSeq(record.sequenceNumber);
+    let unitNo = -1;
     for (const unit of decodeStreamRecord(record, ctx.decode)) {
+      unitNo++;
       if (unit.kind === 'poison') {
         poison.push(failedRecord(unit, record, ctx));
         continue;
       }
-      for (const [path, group] of groupByPartition(unit.records, partition)) {
+      for (const [path, { records: group, indices }] of groupByPartition(unit.records, partition)) {
         let p = open.get(path);
         if (!p) {
           const tenant = group[0]!.tenant;
@@ -106,14 +112,25 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
             partition: partitionOf(tenant, group[0]!.ingest.receivedAt),
             session: pipeline.session(),
             firstSequence: record.sequenceNumber,
+            kept: false,
             lastSequence: record.sequenceNumber,
+            pushed: 0,
             outputs: [],
           };
           open.set(path, p);
         }
         p.lastSequence = record.sequenceNumber;
+        const base = p.pushed;
+        p.pushed += group.length;
         for (const o of p.session.push(group)) {
-          p.outputs.push({ seq, tenant: p.partition.tenant, record: o.record, line: o.line });
+          // The object is named after its first kept line's record: an attempt that kept nothing of a partition
+          // before a checkpoint then names its object as the earlier attempt did, and overwrites it.
+          if (!p.kept) {
+            p.kept = true;
+            p.firstSequence = record.sequenceNumber;
+          }
+          const position = recordPosition(seq, unitNo, indices[o.index - base]!);
+          p.outputs.push({ seq: position, tenant: p.partition.tenant, record: o.record, line: o.line });
         }
       }
     }
@@ -126,9 +143,9 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
   for (const p of open.values()) {
     const end = p.session.end();
     // Summaries (suppression) belong to the partition's last record: the highest position they account for.
-    const lastSeq = padSeq(p.lastSequence);
+    const summarySeq = summaryPosition(padSeq(p.lastSequence));
     for (const o of end.outputs)
-      p.outputs.push({ seq: lastSeq, tenant: p.partition.tenant, record: o.record, line: o.line });
+      p.outputs.push({ seq: summarySeq, tenant: p.partition.tenant, record: o.record, line: o.line });
     const tenant = ctx.config.tenants.find((t) => t.id === p.partition.tenant)!;
     addItems(items, end.aggregates, itemOptions(ctx.config, tenant, ctx.region, ctx.shardId));
     stats = mergeStats(stats, end.stats);
@@ -151,28 +168,31 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
     items,
     stats,
     firstSeq: first ? padSeq(first.sequenceNumber) : '',
-    lastSeq: last ? padSeq(last.sequenceNumber) : '',
+    lastSeq: last ? endPosition(padSeq(last.sequenceNumber)) : '',
   };
 }
 
+/** The unit's records by S3 partition, each with its index in the unit (its position). */
 function groupByPartition(
   records: readonly LogRecord[],
   partition: (tenant: string, receivedAt: number) => Partition,
-): Map<string, LogRecord[]> {
-  const groups = new Map<string, LogRecord[]>();
+): Map<string, { records: LogRecord[]; indices: number[] }> {
+  const groups = new Map<string, { records: LogRecord[]; indices: number[] }>();
   let lastPath = '';
-  let lastGroup: LogRecord[] | undefined;
-  for (const r of records) {
+  let lastGroup: { records: LogRecord[]; indices: number[] } | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
     const path = partition(r.tenant, r.ingest.receivedAt).path;
     if (path !== lastPath || !lastGroup) {
       lastPath = path;
       lastGroup = groups.get(path);
       if (!lastGroup) {
-        lastGroup = [];
+        lastGroup = { records: [], indices: [] };
         groups.set(path, lastGroup);
       }
     }
-    lastGroup.push(r);
+    lastGroup.records.push(r);
+    lastGroup.indices.push(i);
   }
   return groups;
 }
@@ -240,7 +260,7 @@ export function templateAdmission(items: ReadonlyMap<string, AggregateItem>): Te
   return (group, template) => admitted.has(key(group, template));
 }
 
-/** The median sequence number of the outputs in (`after`, `upTo`], below `upTo`; undefined if there is none. */
+/** The median position of the outputs in (`after`, `upTo`), below `upTo`; undefined if there is none. */
 export function midSequence(
   outputs: readonly TaggedOutput[],
   after: string,

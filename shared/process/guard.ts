@@ -2,8 +2,8 @@ import type { AggregateItem } from './aggregate-items.ts';
 import { itemId } from './aggregate-items.ts';
 
 /**
- * Exactly-once aggregates without transactions. Each item keeps, per shard, the highest (padded) sequence number
- * whose records it already counts: `hw[shard]`. Shards are processed strictly in order (parallelization factor
+ * Exactly-once aggregates without transactions. Each item keeps, per shard, the highest stream position (a log
+ * record inside a stream record, see `recordPosition` in seq.ts) up to which it already counts: `hw[shard]`. Shards are processed strictly in order (parallelization factor
  * 1), so for a batch covering [first, last] of a shard:
  *   - no hw, or hw < first: nothing of this batch is in the item → add the whole batch's contribution;
  *   - hw ≥ last: everything is in → write nothing (a replay costs reads only);
@@ -11,7 +11,8 @@ import { itemId } from './aggregate-items.ts';
  *     contribution of the records after hw only.
  * The update is conditional on hw[shard] still being the value read and sets it to `last`, so concurrent or
  * zombie attempts of the same shard cannot both add. Whatever the batch boundaries of successive attempts, every
- * record is counted once per item. One UpdateItem per distinct item per batch, no per-record idempotency items.
+ * record is counted once per item. One UpdateItem per item per batch (more only when one update would exceed
+ * DynamoDB's expression limit: then hw advances in prefixes), no per-record idempotency items.
  */
 export interface ItemState {
   hw?: string;
@@ -35,14 +36,14 @@ export type Decision =
 
 export interface GuardRange {
   shardId: string;
-  /** Padded sequence numbers of the first and last stream record of the batch (or of its processed prefix). */
+  /** Before every position of the batch's first stream record, and after every one of its last (or of its processed prefix). */
   firstSeq: string;
   lastSeq: string;
   /** false switches the guard off (tests that prove the double counting it prevents). */
   enabled: boolean;
 }
 
-/** `after(hw)` returns the items of only the records after hw (see `itemsAfter`); called only when needed. */
+/** `after(hw)` returns the items of only the records after hw (see `itemsBetween`); called only when needed. */
 export function decide(
   item: AggregateItem,
   state: ItemState | undefined,

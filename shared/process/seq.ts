@@ -3,7 +3,7 @@
  * zero-padding every stored one to a fixed width makes plain string comparison (DynamoDB conditions included)
  * agree with numeric order. https://docs.aws.amazon.com/kinesis/latest/APIReference/API_Record.html
  */
-export const SEQ_WIDTH = 64;
+export const SEQ_WIDTH = 129;
 
 export function padSeq(seq: string): string {
   if (!/^\d+$/.test(seq) || seq.length > SEQ_WIDTH) {
@@ -24,3 +24,19 @@ export function compareSeq(a: string, b: string): number {
   const pb = padSeq(b);
   return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
+
+/**
+ * Position of one log record in the shard: its stream record (padded sequence number), the KPL user record inside
+ * that (`unit`) and the record's index in the unit. Fixed widths, so string order is stream order; a stream record's
+ * padded sequence number sorts before every position inside it. High-water marks are positions, so a batch can be
+ * written, and resumed, at any log record (see functions/process/app.ts).
+ */
+export function recordPosition(paddedSeq: string, unit: number, index: number): string {
+  return `${paddedSeq}.${String(unit).padStart(5, '0')}.${String(index).padStart(6, '0')}`;
+}
+
+/** After every log record of the stream record, before the next stream record: its suppression summaries. */
+export const summaryPosition = (paddedSeq: string): string => `${paddedSeq}.~`;
+
+/** After everything of the stream record, summaries included: the high-water mark of a batch ending with it. */
+export const endPosition = (paddedSeq: string): string => `${paddedSeq}.~~`;

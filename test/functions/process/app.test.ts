@@ -6,7 +6,7 @@ import { createMemoryAggregateStore } from '../../../shared/adapters/aggregate-s
 import { createMemoryAlertQueue } from '../../../shared/adapters/alert-queue.ts';
 import { createFailureStore } from '../../../shared/adapters/failure-store.ts';
 import { createMemoryObjectStore } from '../../../shared/adapters/object-store.ts';
-import { encodeEnvelope } from '../../../shared/record/envelope.ts';
+import { encodeEnvelope, packRecords } from '../../../shared/record/envelope.ts';
 import {
   envelopeEntries,
   kinesisEvent,
@@ -20,7 +20,7 @@ import {
   totals,
   withFaults,
 } from '../../helpers/process.ts';
-import { T0 } from '../../helpers/records.ts';
+import { makeRecord, T0 } from '../../helpers/records.ts';
 
 function memoryApp(extra: Partial<ProcessDeps> = {}) {
   const objects = createMemoryObjectStore();
@@ -48,7 +48,7 @@ describe('process app (in-memory stores)', () => {
     const keys = [...objects.objects.keys()];
     expect(
       keys.every((k) =>
-        /^records\/tenant=(acme|globex)\/dt=2026-11-22\/hour=10\/shardId-000000000000-\d{64}\.ndjson\.gz$/.test(
+        /^records\/tenant=(acme|globex)\/dt=2026-11-22\/hour=10\/shardId-000000000000-\d{129}\.ndjson\.gz$/.test(
           k,
         ),
       ),
@@ -244,5 +244,100 @@ describe('process app (in-memory stores)', () => {
     expect((await retry.app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toEqual([]);
     expect(await totals(aggregates)).toEqual(t);
     expect((await retry.app.run(event, LAMBDA_CONTEXT)).dynamodbWrites).toBe(0);
+  });
+
+  it('splits inside one stream record too: an envelope whose aggregates exceed one update still lands, once', async () => {
+    const config = processConfig({
+      defaults: {
+        pipeline: {
+          filter: { minLevel: 'info' },
+          aggregate: { windowSeconds: 60, groupBy: ['attributes.route'], stats: ['attributes.durationMs'] },
+        },
+      },
+    });
+    const records = Array.from({ length: 1200 }, (_, i) =>
+      makeRecord({
+        timestamp: T0 + i,
+        message: 'ok',
+        attributes: { route: `/r${i}`, durationMs: i },
+        ingest: { receivedAt: T0, id: `x-${i}` },
+      }),
+    );
+    const event = kinesisEvent(packRecords(records, 1 << 20).map((data) => ({ data })));
+    expect(event.Records).toHaveLength(1);
+    const { app, aggregates } = memoryApp({ config });
+    const first = await app.run(event, LAMBDA_CONTEXT);
+    expect(first.response.batchItemFailures).toEqual([]);
+    expect(first.dynamodbWrites).toBeGreaterThan(aggregates.items.size);
+    const t = await totals(aggregates);
+    expect([t.count, t.statSum, t.statMin, t.statMax]).toEqual([1200, (1199 * 1200) / 2, 0, 1199]);
+    expect((await app.run(event, LAMBDA_CONTEXT)).dynamodbWrites).toBe(0);
+    expect(await totals(aggregates)).toEqual(t);
+  });
+
+  it('names an object after its first kept record, so a retry that kept nothing before a checkpoint overwrites it', async () => {
+    // 16 debug records (dropped), then 4 info records, one stream record each.
+    const entries = Array.from({ length: 20 }, (_, i) => ({
+      data: packRecords(
+        [
+          makeRecord({
+            level: i < 16 ? 'debug' : 'info',
+            timestamp: T0 + i,
+            ingest: { receivedAt: T0 + i, id: `id-${i}` },
+          }),
+        ],
+        1 << 20,
+      )[0]!,
+    }));
+    const event = kinesisEvent(entries);
+    const objects = createMemoryObjectStore();
+    const aggregates = createMemoryAggregateStore();
+    let failWrites = true;
+    const flaky = withFaults(aggregates, (m) => {
+      if (failWrites && m === 'apply') throw throttled();
+    });
+    const { app } = memoryApp({ objects, aggregates: flaky });
+    // Attempt 1 writes the object (lines 16-19) but not the aggregates: the batch fails from its first record.
+    expect((await app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toHaveLength(1);
+    failWrites = false;
+    // Attempt 2 stops at the deadline after 16 records, none kept; attempt 3 takes the rest.
+    let calls = 0;
+    const second = await app.run(event, { getRemainingTimeInMillis: () => (++calls === 1 ? 300_000 : 0) });
+    expect(second.processed).toBe(16);
+    expect((await app.run(sliceEvent(event, 16), LAMBDA_CONTEXT)).response.batchItemFailures).toEqual([]);
+    const lines = await s3Lines(objects);
+    expect(lines).toHaveLength(4);
+    expect((await totals(aggregates)).count).toBe(4);
+  });
+
+  it('returns only when every write of a failed attempt has settled', async () => {
+    const objects = createMemoryObjectStore();
+    let inFlight = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: typeof objects = {
+      ...objects,
+      async put(key, body, options) {
+        if (key.includes('globex')) throw throttled();
+        inFlight++;
+        await gate;
+        inFlight--;
+        return objects.put(key, body, options);
+      },
+    };
+    const { app } = memoryApp({ objects: slow });
+    let settled = false;
+    const run = app.run(kinesisEvent(envelopeEntries(12)), LAMBDA_CONTEXT).then((r) => {
+      settled = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(inFlight).toBeGreaterThan(0);
+    expect(settled).toBe(false);
+    release();
+    expect((await run).response.batchItemFailures).toHaveLength(1);
+    expect(inFlight).toBe(0);
   });
 });

@@ -81,7 +81,7 @@ describe('sequence numbers and object keys', () => {
       '42',
     );
     expect(key).toBe(
-      `records/tenant=acme/dt=2026-11-22/hour=07/shardId-000000000003-${'0'.repeat(62)}42.ndjson.gz`,
+      `records/tenant=acme/dt=2026-11-22/hour=07/shardId-000000000003-${'0'.repeat(127)}42.ndjson.gz`,
     );
   });
 });
