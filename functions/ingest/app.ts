@@ -10,8 +10,8 @@ import {
   StreamUnavailableError,
   TooLargeError,
 } from '../../shared/ingest/errors.ts';
-import { type BulkItem, parseBulk } from '../../shared/ingest/es-bulk.ts';
-import { firehoseCommonAttributes, parseFirehose } from '../../shared/ingest/firehose.ts';
+import { type BulkItem, type BulkItemError, parseBulk } from '../../shared/ingest/es-bulk.ts';
+import { firehoseCommonAttributes, isFirehoseDelivery, parseFirehose } from '../../shared/ingest/firehose.ts';
 import { firstNonSpace, parseGenericBody } from '../../shared/ingest/generic.ts';
 import { parseHecEvents, parseHecRaw } from '../../shared/ingest/hec.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type IngestLimits,
   RETRY_AFTER_SECONDS,
 } from '../../shared/ingest/limits.ts';
-import { parseOtlpLogs } from '../../shared/ingest/otlp.ts';
+import { isOtlpLogs, parseOtlpLogs } from '../../shared/ingest/otlp.ts';
 import { packForStream } from '../../shared/ingest/pack.ts';
 import { RecordFactory } from '../../shared/ingest/records.ts';
 import {
@@ -81,6 +81,13 @@ const RECORD_PROTOCOL: Readonly<Record<string, string>> = {
   hecRaw: 'hec-raw',
   esBulk: 'es-bulk',
   firehose: 'firehose',
+};
+
+/** The `_bulk` item error of a document the stream did not take. */
+const STREAM_REJECTED: BulkItemError = {
+  status: 429,
+  type: 'es_rejected_execution_exception',
+  reason: 'the stream did not accept the document in time; retry',
 };
 
 function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers'] | undefined): Record<string, string> {
@@ -223,18 +230,24 @@ export function createIngestApp(deps: IngestAppDeps): IngestHandler {
         break;
       }
       default: {
-        // `/ingest` sniffs: an OTLP or Firehose body posted here is read as what it is.
+        // `/ingest` sniffs: an OTLP or Firehose body posted here is read as what it is. The head only picks the
+        // bodies worth parsing twice; ordinary logs carry `requestId` and `records` too, so the parsed document
+        // decides.
         const head = startsJson ? text.slice(at, at + 64) : '';
-        if (head.includes('"resourceLogs"')) {
+        let doc: unknown;
+        if (head.includes('"resourceLogs"') || head.includes('"requestId"')) {
+          try {
+            doc = JSON.parse(text);
+          } catch {
+            doc = undefined;
+          }
+        }
+        if (isOtlpLogs(doc)) {
           factory.ctx.protocol = 'otlp';
-          parseOtlpLogs(parseJson(text, 'OTLP/JSON expected'), factory, limits.maxDepth);
-        } else if (head.includes('"requestId"') && text.includes('"records"')) {
+          parseOtlpLogs(doc, factory, limits.maxDepth);
+        } else if (isFirehoseDelivery(doc)) {
           factory.ctx.protocol = 'firehose';
-          parseFirehose(
-            parseJson(text, 'a Firehose delivery expected'),
-            factory,
-            limits.maxDecompressedBytes,
-          );
+          parseFirehose(doc, factory, limits.maxDecompressedBytes);
         } else {
           parseGenericBody(text, factory, { label: true });
         }
@@ -254,15 +267,29 @@ export function createIngestApp(deps: IngestAppDeps): IngestHandler {
       );
     }
 
-    if (
-      items &&
-      !acceptsGzip(headers['accept-encoding']) &&
-      bulkResponseBound(items, `${idBase}-${records.length}`.length) > MAX_RESPONSE_BYTES
-    ) {
-      throw new TooLargeError(
-        'tooManyRecords',
-        `${items.length} actions would not fit in one answer; send smaller bulk requests or accept gzip`,
-      );
+    if (items) {
+      // Ids and oversized documents are known now: the answer is bounded with them, before anything is written.
+      const oversized = new Set(packed.oversized);
+      for (const item of items) {
+        if (item.record === undefined) continue;
+        if (item.id === undefined) item.id = records[item.record]!.ingest.id;
+        if (oversized.has(item.record)) {
+          item.error = {
+            status: 413,
+            type: 'content_too_long_exception',
+            reason: `the document is over the ${limits.maxRecordBytes}-byte limit of one stream record`,
+          };
+        }
+      }
+      if (
+        !acceptsGzip(headers['accept-encoding']) &&
+        bulkResponseBound(items, STREAM_REJECTED) > MAX_RESPONSE_BYTES
+      ) {
+        throw new TooLargeError(
+          'tooManyRecords',
+          `${items.length} actions would not fit in one answer; send smaller bulk requests or accept gzip`,
+        );
+      }
     }
 
     const result =
@@ -275,22 +302,9 @@ export function createIngestApp(deps: IngestAppDeps): IngestHandler {
       packed.entries.forEach((e, i) => {
         if (!result.accepted[i]) failedRecord.fill(1, e.from, e.to);
       });
-      const oversized = new Set(packed.oversized);
       for (const item of items) {
-        if (item.record === undefined) continue;
-        if (item.id === undefined) item.id = records[item.record]!.ingest.id;
-        if (oversized.has(item.record)) {
-          item.error = {
-            status: 413,
-            type: 'content_too_long_exception',
-            reason: `the document is over the ${limits.maxRecordBytes}-byte limit of one stream record`,
-          };
-        } else if (failedRecord[item.record] === 1) {
-          item.error = {
-            status: 429,
-            type: 'es_rejected_execution_exception',
-            reason: 'the stream did not accept the document in time; retry',
-          };
+        if (item.record !== undefined && !item.error && failedRecord[item.record] === 1) {
+          item.error = STREAM_REJECTED;
         }
       }
       return bulkResponse(items, now() - started);

@@ -10,6 +10,7 @@ import { createClients } from '../../shared/adapters/clients.ts';
 import { createKinesisProducer } from '../../shared/adapters/kinesis-producer.ts';
 import { createSecretResolver } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config/load.ts';
+import { coldStart } from '../../shared/runtime/cold-start.ts';
 import { createIngestApp, type IngestHandler } from './app.ts';
 import { buildKeyStore } from './keys.ts';
 
@@ -59,10 +60,8 @@ async function init(): Promise<IngestHandler> {
   });
 }
 
-const ready = init();
-// Keeps an init failure from being an unhandled rejection before the first invocation awaits it.
-ready.catch((err: unknown) => logger.error('cold start failed', { error: (err as Error).message }));
+const ready = coldStart(init, (err) => logger.error('cold start failed', { error: (err as Error).message }));
 
-export const handler = middy(async (event: APIGatewayProxyEventV2) => (await ready)(event)).use(
+export const handler = middy(async (event: APIGatewayProxyEventV2) => (await ready())(event)).use(
   injectLambdaContext(logger),
 );

@@ -82,8 +82,10 @@ export function credentialCandidates(headers: Readonly<Record<string, string | u
     } else if (scheme === 'basic') {
       const pair = decodePair(value);
       if (pair) {
+        // Only a username alone stands for the key: with a password, the username is just a name (`elastic`),
+        // and a key there with a wrong password must not pass.
         if (pair[1] !== '') out.push(pair[1]);
-        if (pair[0] !== '') out.push(pair[0]);
+        else if (pair[0] !== '') out.push(pair[0]);
       }
     }
   }

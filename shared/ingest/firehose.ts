@@ -26,6 +26,19 @@ export function isFirehoseRequest(doc: unknown): doc is { requestId: unknown; re
   return isPlainObject(doc) && typeof doc['requestId'] === 'string' && Array.isArray(doc['records']);
 }
 
+/**
+ * The whole delivery shape, for bodies that may be one among ordinary logs (`POST /ingest`): a log line may well
+ * carry a `requestId` and a `records` array, but not a numeric `timestamp` and only `{data: string}` records.
+ */
+export function isFirehoseDelivery(doc: unknown): doc is { requestId: string; records: { data: string }[] } {
+  return (
+    isPlainObject(doc) &&
+    typeof doc['timestamp'] === 'number' &&
+    isFirehoseRequest(doc) &&
+    doc.records.every((r) => isPlainObject(r) && typeof r['data'] === 'string')
+  );
+}
+
 /** `/aws/lambda/checkout` → `checkout`: the last path segment of a log group names the service best. */
 function serviceFromLogGroup(group: string): string {
   const parts = group.split('/').filter((p) => p !== '');

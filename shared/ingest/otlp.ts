@@ -56,7 +56,11 @@ export function keyValues(list: unknown, budget = DEFAULT_BUDGET): Record<string
 
 function severity(lr: Record<string, unknown>): Level | undefined {
   const n = lr['severityNumber'];
-  if (typeof n === 'number') return levelFromOtlpSeverity(n);
+  // 0 (SEVERITY_NUMBER_UNSPECIFIED) says nothing: the text decides then, as for the enum name.
+  if (typeof n === 'number') {
+    const level = levelFromOtlpSeverity(n);
+    if (level) return level;
+  }
   // Proto3 JSON allows the enum name: SEVERITY_NUMBER_WARN2.
   if (typeof n === 'string') {
     const name = /^SEVERITY_NUMBER_([A-Z]+)\d?$/.exec(n)?.[1];
@@ -81,7 +85,8 @@ function object(v: unknown, path: string): Record<string, unknown> {
 /**
  * One record per logRecord. Body → message (non-strings as JSON), severityNumber (else severityText) → level,
  * resource attributes under `attributes.resource`, scope under `attributes.scope`, log attributes at the top of
- * `attributes`, traceId/spanId kept, service from the resource's `service.name`.
+ * `attributes` (one named like a key added here under `attributes.<name>`), traceId/spanId kept, service from the
+ * resource's `service.name`.
  */
 export function parseOtlpLogs(doc: unknown, f: RecordFactory, maxDepth: number): void {
   if (!isOtlpLogs(doc))
@@ -116,11 +121,22 @@ export function parseOtlpLogs(doc: unknown, f: RecordFactory, maxDepth: number):
         const message =
           typeof body === 'string' ? body : body === undefined ? '' : (JSON.stringify(body) ?? String(body));
         const attributes = keyValues(lr['attributes'], budget);
-        if (hasResource) attributes['resource'] = resourceAttrs;
-        if (scope) attributes['scope'] = scope;
+        const added: Record<string, unknown> = {};
+        if (hasResource) added['resource'] = resourceAttrs;
+        if (scope) added['scope'] = scope;
         for (const key of ['traceId', 'spanId', 'severityText', 'eventName'] as const) {
           const v = lr[key];
-          if (typeof v === 'string' && v !== '') attributes[key] = v;
+          if (typeof v === 'string' && v !== '') added[key] = v;
+        }
+        // These keys stay where every record has them; a log attribute of the same name moves to
+        // `attributes.<name>` (prefixed again while that is taken) rather than being overwritten.
+        for (const key in added) {
+          if (key in attributes) {
+            let to = `attributes.${key}`;
+            while (to in attributes) to = `attributes.${to}`;
+            attributes[to] = attributes[key];
+          }
+          attributes[key] = added[key];
         }
         const timestamp = parseTimestamp(lr['timeUnixNano']) ?? parseTimestamp(lr['observedTimeUnixNano']);
         const level = severity(lr);

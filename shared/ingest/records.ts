@@ -115,7 +115,13 @@ export class RecordFactory {
       if (!parts || parts.length < 2) return false;
       const objects: Record<string, unknown>[] = [];
       for (const p of parts) {
-        const v = JSON.parse(p) as unknown;
+        // Balanced braces are not JSON (`{user}{login}`, Python dicts, NaN): such a line is text.
+        let v: unknown;
+        try {
+          v = JSON.parse(p);
+        } catch {
+          return false;
+        }
         if (!isPlainObject(v)) return false;
         objects.push(v);
       }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { RefusedError, StreamUnavailableError } from './errors.ts';
-import type { BulkItem } from './es-bulk.ts';
+import type { BulkItem, BulkItemError } from './es-bulk.ts';
 import type { Protocol } from './routes.ts';
 
 /** What the edge answers; the function adapts it to API Gateway's result, the local adapter to Node's response. */
@@ -15,20 +15,28 @@ export interface IngestResponse {
 /**
  * A Lambda response is at most 6 MB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html);
  * larger answers (a `_bulk` of many small documents) are gzipped when the client accepts it, and refused before
- * anything is written when it does not.
+ * anything is written when it does not. Counted as `bodyBytes` counts; the rest is left for the status and headers.
  */
 export const MAX_RESPONSE_BYTES = 5_500_000;
 
-/** Upper bound of one `_bulk` item in the answer besides its index, id and error (measured: 74). */
-export const BULK_ITEM_OVERHEAD_BYTES = 80;
+/**
+ * Bytes `text`, as (part of) a body, takes in the response Lambda returns: UTF-8, escaped again as the JSON string
+ * the body travels in (each quote of a JSON answer doubles).
+ */
+export function bodyBytes(text: string): number {
+  return Buffer.byteLength(JSON.stringify(text)) - 2;
+}
 
+/** q=0 (also spelled 0.0, 0.000) refuses; 1, 1.0, 1.000 and any other value above 0 accept (RFC 9110 §12.4.2). */
 export function acceptsGzip(acceptEncoding: string | undefined): boolean {
-  return /(^|[\s,])(gzip|\*)(\s*;\s*q=(1|0?\.\d*[1-9]\d*))?\s*($|,)/i.test(acceptEncoding ?? '');
+  return /(^|[\s,])(gzip|\*)(\s*;\s*q=(1(\.0*)?|0?\.\d*[1-9]\d*))?\s*($|,)/i.test(acceptEncoding ?? '');
 }
 
 /** Gzips a JSON answer that would not fit a Lambda response; small answers pass unchanged. */
 export function fitResponse(res: IngestResponse, acceptEncoding: string | undefined): IngestResponse {
-  if (res.body.length <= MAX_RESPONSE_BYTES || !acceptsGzip(acceptEncoding)) return res;
+  // No UTF-16 unit takes more than 6 bytes once escaped (`\u001f`): most answers need no measuring.
+  const fits = res.body.length * 6 <= MAX_RESPONSE_BYTES || bodyBytes(res.body) <= MAX_RESPONSE_BYTES;
+  if (fits || !acceptsGzip(acceptEncoding)) return res;
   return {
     ...res,
     headers: { ...res.headers, 'content-encoding': 'gzip' },
@@ -213,13 +221,60 @@ export function otlpPartialResponse(rejected: number, message: string): IngestRe
   });
 }
 
-/** Bytes the `_bulk` answer for these items may take at most (checked before writing). */
-export function bulkResponseBound(items: readonly BulkItem[], generatedIdLength: number): number {
+function bulkEntry(item: BulkItem, error: BulkItemError | undefined): Record<string, unknown> {
+  const base = { _index: item.index, _id: item.id ?? '' };
+  if (error) {
+    const { status, type, reason } = error;
+    return { [item.action]: { ...base, status, error: { type, reason } } };
+  }
+  return {
+    [item.action]: {
+      ...base,
+      // Clients read `status` (and `error`); shard details are left out to keep big answers small.
+      _version: 1,
+      result: 'created',
+      status: 201,
+    },
+  };
+}
+
+/** Bytes of a string value in the answer, quotes included (as `bodyBytes` counts). */
+function valueBytes(value: string): number {
+  return bodyBytes(JSON.stringify(value));
+}
+
+/**
+ * Bytes (as `bodyBytes` counts) the `_bulk` answer for these items may take at most, checked before writing: any
+ * document without an error yet may still fail with `failure` (the stream not taking it), so it counts as the
+ * longer of its two answers. Generated ids must be set.
+ */
+export function bulkResponseBound(items: readonly BulkItem[], failure: BulkItemError): number {
+  // `{"took":…,"errors":…,"items":[…]}` around the items, a comma after each.
   let n = 64;
+  // Per action, the answer for a document without its index and id: the same for every document, so measured once.
+  const shapes = new Map<string, number>();
+  let index: string | undefined;
+  let indexBytes = 0;
   for (const item of items) {
-    n += BULK_ITEM_OVERHEAD_BYTES + JSON.stringify(item.index).length;
-    n += item.id === undefined ? generatedIdLength + 2 : JSON.stringify(item.id).length;
-    if (item.error) n += JSON.stringify(item.error).length;
+    if (item.error) {
+      n += 1 + bodyBytes(JSON.stringify(bulkEntry(item, item.error)));
+      continue;
+    }
+    let shape = shapes.get(item.action);
+    if (shape === undefined) {
+      const bare: BulkItem = { action: item.action, index: '', id: '' };
+      const longer = Math.max(
+        bodyBytes(JSON.stringify(bulkEntry(bare, undefined))),
+        bodyBytes(JSON.stringify(bulkEntry(bare, failure))),
+      );
+      shape = longer - 2 * valueBytes('');
+      shapes.set(item.action, shape);
+    }
+    if (item.index !== index) {
+      index = item.index;
+      indexBytes = valueBytes(index);
+    }
+    n += 1 + shape + indexBytes + valueBytes(item.id ?? '');
   }
   return n;
 }
@@ -228,21 +283,8 @@ export function bulkResponseBound(items: readonly BulkItem[], generatedIdLength:
 export function bulkResponse(items: readonly BulkItem[], tookMs: number): IngestResponse {
   let errors = false;
   const out = items.map((item) => {
-    const base = { _index: item.index, _id: item.id ?? '' };
-    if (item.error) {
-      errors = true;
-      const { status, type, reason } = item.error;
-      return { [item.action]: { ...base, status, error: { type, reason } } };
-    }
-    return {
-      [item.action]: {
-        ...base,
-        // Clients read `status` (and `error`); shard details are left out to keep big answers small.
-        _version: 1,
-        result: 'created',
-        status: 201,
-      },
-    };
+    if (item.error) errors = true;
+    return bulkEntry(item, item.error);
   });
   return esResponse(200, { took: tookMs, errors, items: out });
 }

@@ -96,6 +96,62 @@ describe('POST /ingest reads every generic shipper format', () => {
     ]);
   });
 
+  it('a line of balanced braces that is not JSON is a text line (/ingest, HEC raw, Firehose records)', async () => {
+    const lines = ["{'a': 1} {'b': 2}", '{user}{login}', '{"a":1}{"v":NaN}'];
+    const a = await post('/ingest', `worker started\n${lines.join('\n')}\n`);
+    expect([a.res.statusCode, a.json]).toEqual([200, { accepted: 4 }]);
+    expect(a.records.map((r) => r.message)).toEqual(['worker started', ...lines]);
+    const raw = await post('/services/collector/raw', `${lines[0]}\n`, {
+      authorization: `Splunk ${KEYS.acme}`,
+    });
+    expect(raw.res.statusCode).toBe(200);
+    const delivery = {
+      requestId: 'r-text',
+      timestamp: 1,
+      records: [{ data: Buffer.from(lines[1]!).toString('base64') }],
+    };
+    const fh = await post('/firehose', JSON.stringify(delivery), { 'x-amz-firehose-request-id': 'r-text' });
+    expect(fh.res.statusCode).toBe(200);
+    expect(fh.records.slice(4).map((r) => r.message)).toEqual([lines[0], lines[1]]);
+  });
+
+  it('reads a body as Firehose or OTLP only when it is one, whatever fields an ordinary log carries', async () => {
+    const one = await post('/ingest', '{"requestId":"abc-123","msg":"batch done","records":[{"id":1}]}');
+    expect([one.res.statusCode, one.json]).toEqual([200, { accepted: 1 }]);
+    expect(one.records[0]).toMatchObject({
+      message: 'batch done',
+      attributes: { requestId: 'abc-123', records: [{ id: 1 }] },
+      ingest: { protocol: 'json' },
+    });
+    const lines = await post(
+      '/ingest',
+      '{"requestId":"r1","message":"a"}\n{"requestId":"r2","records":[1,2]}\n',
+    );
+    expect([lines.res.statusCode, lines.json]).toEqual([200, { accepted: 2 }]);
+    const count = await post('/ingest', '{"requestId":"r1","level":"info","message":"done","records":3}');
+    expect([count.res.statusCode, count.json]).toEqual([200, { accepted: 1 }]);
+    const otlpLike = await post('/ingest', '{"resourceLogs":"none configured","message":"boot"}');
+    expect([otlpLike.res.statusCode, otlpLike.json]).toEqual([200, { accepted: 1 }]);
+    expect(
+      ctx
+        .records()
+        .slice(1)
+        .map((r) => r.message),
+    ).toEqual(['a', '', 'done', 'boot']);
+    // A real Firehose delivery posted to /ingest is still unpacked.
+    const delivery = {
+      requestId: 'r-fh',
+      timestamp: 1,
+      records: [{ data: Buffer.from('from firehose').toString('base64') }],
+    };
+    const fh = await post('/ingest', JSON.stringify(delivery));
+    expect([fh.res.statusCode, fh.records.at(-1)?.message, fh.records.at(-1)?.ingest.protocol]).toEqual([
+      200,
+      'from firehose',
+      'firehose',
+    ]);
+  });
+
   it('sniffs the body whatever Content-Type says (JSON sent as text/plain, OTLP sent to /ingest)', async () => {
     await post('/ingest', '{"message":"typed as text"}', { 'content-type': 'text/plain' });
     await post('/ingest', fixture('otlp.json'), { 'content-type': 'application/x-ndjson' });

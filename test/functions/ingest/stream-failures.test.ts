@@ -124,16 +124,92 @@ describe('answers that would not fit a Lambda response (6 MB)', () => {
     expect(records()).toHaveLength(70_000);
   });
 
-  it('the bound is never below the real answer', async () => {
-    const { app } = await memoryApp();
-    const res = await app(apiEvent('POST', '/_bulk', { headers: auth, body: bulk(30_000) }));
-    expect(res.statusCode).toBe(200);
-    const { bulkResponseBound } = await import('../../../shared/ingest/responses.ts');
-    const items = JSON.parse(res.body!).items.map((i: { create: { _index: string; _id: string } }) => ({
-      action: 'create',
-      index: i.create._index,
-      id: i.create._id,
-    }));
-    expect(bulkResponseBound(items, 0)).toBeGreaterThanOrEqual(res.body!.length);
+  /** Bytes of the response as Lambda returns it: the body travels JSON-escaped inside the result document. */
+  const lambdaBytes = (res: unknown) => Buffer.byteLength(JSON.stringify(res));
+  const LAMBDA_LIMIT = 6_000_000;
+
+  it('bounds the answer as if every item failed: 40,000 documents the stream refuses', async () => {
+    let puts = 0;
+    const sink: RecordSink = {
+      put: async (entries) => {
+        puts++;
+        return { accepted: entries.map(() => false), failed: entries.length, throttled: true, calls: 1 };
+      },
+    };
+    const { app } = await memoryApp({ sink });
+    const body = bulk(40_000);
+    const refused = await app(apiEvent('POST', '/_bulk', { headers: auth, body }));
+    expect([refused.statusCode, puts]).toEqual([413, 0]);
+
+    const ok = await app(
+      apiEvent('POST', '/_bulk', { headers: { ...auth, 'accept-encoding': 'gzip' }, body }),
+    );
+    expect([ok.statusCode, ok.headers?.['content-encoding'], puts]).toEqual([200, 'gzip', 1]);
+    expect(lambdaBytes(ok)).toBeLessThan(LAMBDA_LIMIT);
+    const { gunzipSync } = await import('node:zlib');
+    const json = JSON.parse(gunzipSync(Buffer.from(ok.body!, 'base64')).toString());
+    expect(json.items.every((i: { create: { status: number } }) => i.create.status === 429)).toBe(true);
+  });
+
+  it('counts the bytes Lambda sends (UTF-8, escaped again), not characters', async () => {
+    const { app, records } = await memoryApp();
+    // 225 characters of `_index`, 600 bytes once Lambda has escaped the answer.
+    const index = 'ж"'.repeat(75);
+    const body = Array.from(
+      { length: 15_000 },
+      (_, i) => `{"create":{"_index":${JSON.stringify(index)}}}\n{"message":"m${i}"}`,
+    ).join('\n');
+    const refused = await app(apiEvent('POST', '/_bulk', { headers: auth, body }));
+    expect([refused.statusCode, records().length]).toEqual([413, 0]);
+    expect(lambdaBytes(refused)).toBeLessThan(LAMBDA_LIMIT);
+    const ok = await app(
+      apiEvent('POST', '/_bulk', { headers: { ...auth, 'accept-encoding': 'gzip' }, body }),
+    );
+    expect([ok.statusCode, ok.headers?.['content-encoding'], records().length]).toEqual([
+      200,
+      'gzip',
+      15_000,
+    ]);
+    expect(lambdaBytes(ok)).toBeLessThan(LAMBDA_LIMIT);
+  });
+
+  it('whatever the size, an answer without gzip fits a Lambda response or is refused before writing', async () => {
+    for (const n of [10_000, 25_000, 32_000]) {
+      for (const sink of [undefined, flakySink(() => true)]) {
+        const ctx = await memoryApp(sink ? { sink } : {});
+        const res = await ctx.app(apiEvent('POST', '/_bulk', { headers: auth, body: bulk(n) }));
+        if (res.statusCode === 413) expect((sink ?? ctx.sink).entries).toHaveLength(0);
+        else expect([res.statusCode, lambdaBytes(res) < LAMBDA_LIMIT]).toEqual([200, true]);
+      }
+    }
+  });
+
+  it('the bound is never below the real answer, whether the stream takes the documents or not', async () => {
+    const { bodyBytes, bulkResponseBound } = await import('../../../shared/ingest/responses.ts');
+    // Quotes, control characters and multi-byte text in index and id grow most once escaped.
+    const body = Array.from(
+      { length: 2_000 },
+      (_, i) =>
+        `{"create":{"_index":"x\\"\\u0001ж😀"${i % 2 ? `,"_id":"id\\"${i}"` : ''}}}\n{"message":"m${i}"}`,
+    ).join('\n');
+    for (const sink of [undefined, flakySink(() => true)]) {
+      const { app } = await memoryApp(sink ? { sink } : {});
+      const res = await app(apiEvent('POST', '/_bulk', { headers: auth, body }));
+      expect(res.statusCode).toBe(200);
+      const answer = JSON.parse(res.body!);
+      const items = answer.items.map((i: { create: { _index: string; _id: string } }) => ({
+        action: 'create',
+        index: i.create._index,
+        id: i.create._id,
+        record: 0,
+      }));
+      const failure = {
+        status: 429,
+        type: 'es_rejected_execution_exception',
+        reason: 'the stream did not accept the document in time; retry',
+      };
+      expect(answer.errors).toBe(sink !== undefined);
+      expect(bulkResponseBound(items, failure)).toBeGreaterThanOrEqual(bodyBytes(res.body!));
+    }
   });
 });

@@ -18,10 +18,7 @@ describe('credentialCandidates', () => {
       'key-a',
       'id1:key-a',
     ]);
-    expect(credentialCandidates({ authorization: `Basic ${b64('elastic:key-a')}` })).toEqual([
-      'key-a',
-      'elastic',
-    ]);
+    expect(credentialCandidates({ authorization: `Basic ${b64('elastic:key-a')}` })).toEqual(['key-a']);
     expect(credentialCandidates({ authorization: `basic ${b64('key-a:')}` })).toEqual(['key-a']);
     expect(credentialCandidates({ 'x-amz-firehose-access-key': 'key-a' })).toEqual(['key-a']);
     expect(credentialCandidates({ authorization: 'Digest x' })).toEqual([]);
@@ -39,6 +36,18 @@ describe('key store', () => {
     ]) {
       expect(store.verify(credentialCandidates(headers))).toEqual({ tenant: 'globex', keyId: 'g' });
     }
+  });
+
+  it('Basic: the password is the key; the username only when the password is empty', () => {
+    expect(store.verify(credentialCandidates({ authorization: `Basic ${b64('key-a:')}` }))?.tenant).toBe(
+      'acme',
+    );
+    expect(
+      store.verify(credentialCandidates({ authorization: `Basic ${b64('key-a:wrong')}` })),
+    ).toBeUndefined();
+    expect(store.verify(credentialCandidates({ authorization: `Basic ${b64('key-a:key-g')}` }))?.tenant).toBe(
+      'globex',
+    );
   });
 
   it('matches nothing but the exact keys', () => {

@@ -47,3 +47,55 @@ describe('parseOtlpLogs nesting', () => {
     for (const levels of [25, 5_000]) expect(() => run(levels)).toThrow(MalformedBodyError);
   });
 });
+
+describe('parseOtlpLogs mapping', () => {
+  const parse = async (logRecord: Record<string, unknown>, scopeLog: Record<string, unknown> = {}) => {
+    const { parseOtlpLogs } = await import('../../../shared/ingest/otlp.ts');
+    const { RecordFactory } = await import('../../../shared/ingest/records.ts');
+    let n = 0;
+    const f = new RecordFactory(
+      { tenant: 't', region: 'eu', protocol: 'otlp', receivedAt: 1, nextId: () => String(n++) },
+      { maxRecords: 10, maxDepth: 20 },
+    );
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] };
+    parseOtlpLogs(
+      { resourceLogs: [{ resource, scopeLogs: [{ ...scopeLog, logRecords: [logRecord] }] }] },
+      f,
+      20,
+    );
+    return f.records[0]!;
+  };
+
+  it('severityNumber 0 (UNSPECIFIED) falls through to severityText, as the enum name does', async () => {
+    expect((await parse({ severityNumber: 0, severityText: 'ERROR' })).level).toBe('error');
+    expect(
+      (await parse({ severityNumber: 'SEVERITY_NUMBER_UNSPECIFIED', severityText: 'ERROR' })).level,
+    ).toBe('error');
+    expect((await parse({ severityNumber: 13, severityText: 'ERROR' })).level).toBe('warn');
+  });
+
+  it('keeps log attributes named like the keys it adds (resource, scope, ...) under an `attributes.` prefix', async () => {
+    const r = await parse(
+      {
+        body: { stringValue: 'token issued' },
+        traceId: '5b8efff798038103d269b633813fc60c',
+        attributes: [
+          { key: 'scope', value: { stringValue: 'read:orders' } },
+          { key: 'resource', value: { stringValue: '/orders/7' } },
+          { key: 'attributes.resource', value: { stringValue: 'taken' } },
+          { key: 'traceId', value: { stringValue: 'app-trace-1' } },
+        ],
+      },
+      { scope: { name: 'lib' } },
+    );
+    expect(r.attributes).toEqual({
+      resource: { 'service.name': 'api' },
+      scope: { name: 'lib' },
+      'attributes.scope': 'read:orders',
+      'attributes.resource': 'taken',
+      'attributes.attributes.resource': '/orders/7',
+      traceId: '5b8efff798038103d269b633813fc60c',
+      'attributes.traceId': 'app-trace-1',
+    });
+  });
+});
