@@ -4,8 +4,9 @@ import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
 import type { SecretResolver } from '../shared/adapters/secrets.ts';
 import type { SluiceConfig } from '../shared/config/load.ts';
-import { fileCheckpointStore } from './esm/checkpoints.ts';
+import { type CheckpointStore, fileCheckpointStore, memoryCheckpointStore } from './esm/checkpoints.ts';
 import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from './esm/runner.ts';
+import type { EsmLogEvent } from './esm/shard-consumer.ts';
 import { type EsmSettings, esmSettingsFromConfig } from './esm/types.ts';
 import type { ProvisionedRegion } from './provision.ts';
 
@@ -21,7 +22,8 @@ export interface LocalProcessorOptions {
   /** Where the on-failure destination messages go (straight to the emulator). */
   sqsForFailures: Clients['sqs'];
   secrets: SecretResolver;
-  checkpointsPath: string;
+  /** Where checkpoints persist; absent = in memory (`--memory`: the stream they point into is in memory too). */
+  checkpointsPath?: string;
   metrics?: ProcessMetrics;
   esm?: EsmOverrides;
   log: (line: string) => void;
@@ -54,6 +56,9 @@ export async function createLocalProcessor(o: LocalProcessorOptions): Promise<Lo
     },
   });
   const { pollIntervalMs, retryDelayMs, timeoutMs, ...settings } = o.esm ?? {};
+  // One store for every runner of this processor, so a restarted runner resumes where the last one stopped.
+  const memory = o.checkpointsPath === undefined ? memoryCheckpointStore() : undefined;
+  const checkpoints = (): CheckpointStore => memory ?? fileCheckpointStore(o.checkpointsPath!);
   return {
     app,
     createRunner: () =>
@@ -63,15 +68,36 @@ export async function createLocalProcessor(o: LocalProcessorOptions): Promise<Lo
         awsRegion: resources.awsRegion,
         handler: (event, context) => app(event, context),
         settings: { ...esmSettingsFromConfig(config.regions[region]!.processor), ...settings },
-        checkpoints: fileCheckpointStore(o.checkpointsPath),
+        checkpoints: checkpoints(),
         onFailure: { sqs: o.sqsForFailures, queueUrl: resources.esmFailureQueueUrl },
         functionName: `${config.project}-${region}-process`,
         ...(pollIntervalMs !== undefined && { pollIntervalMs }),
         ...(retryDelayMs !== undefined && { retryDelayMs }),
         ...(timeoutMs !== undefined && { timeoutMs }),
         log: (e) => {
-          if (e.kind !== 'read-failed') log(`esm: ${JSON.stringify(e)}`);
+          const line = esmLogLine(e, resources.streamName);
+          if (line) log(line);
         },
       }),
   };
+}
+
+/**
+ * The stack's line for a runner event. Read failures are routine under fault injection (each is retried); a shard
+ * that keeps failing is reported after 10, 100, 1000… failures in a row rather than looping silently.
+ */
+export function esmLogLine(e: EsmLogEvent, streamName: string): string | undefined {
+  switch (e.kind) {
+    case 'read-failed':
+      return /^10+$/.test(String(e.consecutive))
+        ? `esm: reads of ${streamName} ${e.shardId} failed ${e.consecutive} times in a row (last: ${e.reason}); still retrying`
+        : undefined;
+    case 'checkpoint-invalid':
+      return (
+        `esm: the stored checkpoint of ${streamName} ${e.shardId} (${e.checkpoint}) does not belong to this stream ` +
+        `(${e.reason}); the stream was recreated or its data wiped: reading the shard from TRIM_HORIZON`
+      );
+    default:
+      return `esm: ${JSON.stringify(e)}`;
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createIngestApp } from '../functions/ingest/app.ts';
@@ -32,7 +32,10 @@ export interface LocalStackOptions {
   region?: string;
   /** Ingest port on 127.0.0.1; 0 = a free one. */
   port?: number;
-  /** Holds local.json, checkpoints.json, metrics.json and (unless `memory`) the emulators' data. */
+  /**
+   * Holds local.json and metrics.json, and unless `memory` the emulators' data and checkpoints.json (`memory`
+   * leaves both untouched: the next persistent start resumes from them).
+   */
   stateDir?: string;
   /** Emulator data in memory: nothing survives a restart. */
   memory?: boolean;
@@ -117,8 +120,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (!tenant) throw new RangeError(`no tenant of ${configPath} has homeRegion "${region}"`);
   const { config, env } = overlayDevSecrets(fileConfig, region, secrets);
 
-  // In memory the stream starts empty, so checkpoints of an earlier run would point past its records.
-  if (options.memory) rmSync(checkpointsPath, { force: true });
   const emulators: Emulators = await startEmulators(
     options.memory ? {} : { dataDir: join(stateDir, 'data') },
   );
@@ -204,7 +205,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients: processClients,
       sqsForFailures: clients.sqs,
       secrets: resolver,
-      checkpointsPath,
+      // In memory the stream starts empty: its checkpoints live as long as it does.
+      ...(!options.memory && { checkpointsPath }),
       metrics,
       ...(options.esm && { esm: options.esm }),
       log,

@@ -2,6 +2,9 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT, DEFAULT_STATE_DIR, startLocalStack } from './stack.ts';
 
+/** A second signal sooner than this after the first is taken for the same one (see `shutdown`). */
+const REPEAT_SIGNAL_MS = 500;
+
 /**
  * `npm start [-- --config F --region R --port P --memory]`: the pipeline on loopback, until Ctrl-C.
  */
@@ -57,11 +60,22 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stderr.write(`\n${signal}: stopping (finishing the batches in flight)...\n`);
+    if (stoppingSince !== undefined) {
+      // tsx relays a signal the process got already when it is slow to acknowledge it: a repeat within a moment
+      // is that echo, a later one is the user insisting.
+      if (Date.now() - stoppingSince < REPEAT_SIGNAL_MS) return;
+      process.stderr.write(
+        `${signal} again: exiting now; the batches in flight are not checkpointed and will be delivered again\n`,
+      );
+      // The emulators notice this process is gone and stop on their own.
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    process.stderr.write(
+      `\n${signal}: stopping (finishing the batches in flight; Ctrl-C again to exit at once)...\n`,
+    );
     stack.stop().then(
       () => process.exit(0),
       (err: unknown) => {

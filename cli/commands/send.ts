@@ -5,13 +5,32 @@ import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../local/state.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 
-/** Lines per POST, and a byte ceiling well under API Gateway's 10 MB. */
+/** Lines per POST, and a ceiling in UTF-8 bytes well under API Gateway's 10 MB. */
 const DEFAULT_BATCH = 1000;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_RETRIES = 5;
 
 export class SendError extends Error {
   override readonly name = 'SendError';
+}
+
+/**
+ * Whether a 429/503 answer says the request stored nothing, so that sending it again duplicates nothing. The
+ * ingest function's answer names the stream writes that did not complete ("3 of 3 stream writes did not complete
+ * in time; …"): only all of them means none of the request was stored. API Gateway's own throttling answer comes
+ * before the function runs.
+ */
+export function nothingStored(status: number, text: string): boolean {
+  let body: { error?: unknown; message?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return false;
+  }
+  const message = typeof body.message === 'string' ? body.message : '';
+  if (status === 429 && body.error === undefined && message === 'Too Many Requests') return true;
+  const writes = /^(\d+) of (\d+) stream writes did not complete/.exec(message);
+  return body.error === 'unavailable' && writes !== null && writes[1] === writes[2];
 }
 
 async function post(url: string, key: string, body: string): Promise<number> {
@@ -26,8 +45,11 @@ async function post(url: string, key: string, body: string): Promise<number> {
       const accepted = (JSON.parse(text) as { accepted?: number }).accepted;
       return typeof accepted === 'number' ? accepted : 0;
     }
-    // 429/503 are the endpoint shedding load: the whole request had no effect or may be retried safely.
-    if ((res.status === 429 || res.status === 503) && attempt < MAX_RETRIES) {
+    // 429/503: the endpoint shedding load. A retry is safe only when it stored nothing of the request; after a
+    // partial write it would store the written part twice, so that is reported instead.
+    const retryable = res.status === 429 || res.status === 503;
+    const safe = retryable && nothingStored(res.status, text);
+    if (safe && attempt < MAX_RETRIES) {
       const after = Number(res.headers.get('retry-after') ?? 1);
       await new Promise((r) => setTimeout(r, Math.min(after, 10) * 1000));
       continue;
@@ -36,7 +58,9 @@ async function post(url: string, key: string, body: string): Promise<number> {
     try {
       message = (JSON.parse(text) as { message?: string }).message ?? text;
     } catch {}
-    throw new SendError(`the endpoint answered ${res.status}: ${message}`);
+    const note =
+      retryable && !safe ? ' (part of this request may be stored; not retried, to avoid duplicates)' : '';
+    throw new SendError(`the endpoint answered ${res.status}: ${message}${note}`);
   }
 }
 
@@ -77,7 +101,16 @@ export const sendCommand: Command = {
     let requests = 0;
     const flush = async () => {
       if (chunk.length === 0) return;
-      accepted += await post(endpoint, key, `${chunk.join('\n')}\n`);
+      try {
+        accepted += await post(endpoint, key, `${chunk.join('\n')}\n`);
+      } catch (err) {
+        if (err instanceof SendError) {
+          err.message +=
+            `; request ${requests + 1} carried lines ${sent + 1}-${sent + chunk.length}, ` +
+            `${accepted} records were accepted before it`;
+        }
+        throw err;
+      }
       sent += chunk.length;
       requests++;
       chunk = [];
@@ -85,9 +118,10 @@ export const sendCommand: Command = {
     };
     for await (const line of lines) {
       if (line.trim().length === 0) continue;
-      if (chunk.length >= batch || bytes + line.length > MAX_BATCH_BYTES) await flush();
+      const size = Buffer.byteLength(line) + 1;
+      if (chunk.length >= batch || bytes + size > MAX_BATCH_BYTES) await flush();
       chunk.push(line);
-      bytes += line.length + 1;
+      bytes += size;
     }
     await flush();
     io.stderr.write(`sent ${sent} lines in ${requests} request(s); ${accepted} records accepted\n`);

@@ -35,7 +35,9 @@ function startOne(
     args.push(dir);
   }
   // The s3rver ListObjectsV2 pagination path needs the legacy OpenSSL provider on Node 20 (local-emulators.md).
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Detached: a terminal's Ctrl-C reaches the stack only, which stops the emulators after its batches in flight.
+  // The IPC channel stops them when this process ends in any other way (crash, SIGKILL, forced exit).
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {

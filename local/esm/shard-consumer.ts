@@ -33,7 +33,9 @@ export type EsmLogEvent =
   | { kind: 'invoke-failed'; shardId: string; records: number; reason: string; attempt: number }
   | { kind: 'bisect'; shardId: string; records: number }
   | { kind: 'discarded'; shardId: string; records: number; condition: FailureCondition }
-  | { kind: 'read-failed'; shardId: string; reason: string }
+  | { kind: 'read-failed'; shardId: string; reason: string; consecutive: number }
+  /** The stored checkpoint does not belong to this stream (recreated stream, wiped data): read from TRIM_HORIZON. */
+  | { kind: 'checkpoint-invalid'; shardId: string; checkpoint: string; reason: string }
   | { kind: 'destination-failed'; shardId: string; reason: string };
 
 export interface ShardStats {
@@ -52,6 +54,22 @@ export interface ShardStats {
 
 type Outcome = { kind: 'success' } | { kind: 'partial'; from: number } | { kind: 'failure'; reason: string };
 
+/**
+ * A bisected piece, or the remainder after a partial response with bisection, invoked before reading on. Each piece
+ * counts its own failed invocations (MaximumRetryAttempts): bisection consumes no retries and a new piece starts
+ * from zero.
+ */
+interface Piece {
+  records: BufferedRecord[];
+  failures: number;
+}
+
+/** What to invoke next: a pinned piece, or (no piece) a batch cut from the head of the buffer. */
+interface Batch {
+  records: BufferedRecord[];
+  piece?: Piece;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -65,9 +83,15 @@ export class ShardConsumer {
   /** Records read after the checkpoint, in sequence order; batches are cut from its head. */
   private buffer: BufferedRecord[] = [];
   /** Bisected pieces (or the remainder after a partial response with bisection) to invoke before reading on. */
-  private pinned: BufferedRecord[][] = [];
-  /** Failed invocations per first sequence number of a batch: what MaximumRetryAttempts counts. */
+  private pinned: Piece[] = [];
+  /**
+   * Failed invocations of the batch cut from the head of the buffer, by its first sequence number (the retry of an
+   * unpinned batch is cut again and may carry more records). Pinned pieces keep their own count.
+   */
   private readonly attempts = new Map<bigint, number>();
+  /** The stored checkpoint was refused by GetShardIterator: it is ignored until this runner checkpoints anew. */
+  private staleCheckpoint = false;
+  private readFailures = 0;
   private iterator: string | undefined;
   private lastRead: string | undefined;
   private atTip = false;
@@ -84,6 +108,7 @@ export class ShardConsumer {
   }
 
   get checkpoint(): string | undefined {
+    if (this.staleCheckpoint) return undefined;
     return this.o.checkpoints.get(this.o.streamName, this.shardId);
   }
 
@@ -125,16 +150,24 @@ export class ShardConsumer {
     this.wake = undefined;
   }
 
-  private async nextBatch(): Promise<BufferedRecord[] | undefined> {
+  private async nextBatch(): Promise<Batch | undefined> {
     let windowStart: number | undefined;
     while (!this.stopping) {
       if (this.pinned.length > 0) {
-        const piece = await this.dropExpired(this.pinned[0]!);
-        if (piece.length > 0) return piece;
-        this.pinned.shift();
+        const piece = this.pinned[0]!;
+        // The piece itself is trimmed (not a copy), so that its outcome is recorded against it: records already
+        // checkpointed are never invoked or reported again, expired ones are reported once.
+        piece.records = await this.dropExpired(this.pending(piece.records), piece.failures);
+        if (this.stopping) return undefined;
+        if (piece.records.length > 0) {
+          this.retryImmediately = false;
+          return { records: piece.records, piece };
+        }
+        this.unpin(piece);
         continue;
       }
-      this.buffer = await this.dropExpired(this.buffer);
+      this.buffer = await this.dropExpired(this.buffer, this.attempts.get(this.buffer[0]?.seq ?? -1n) ?? 0);
+      if (this.buffer.length === 0) this.retryImmediately = false;
       if (this.buffer.length > 0) {
         windowStart ??= this.o.now();
         const n = fitBatch(this.buffer, this.o.settings.batchSize, this.o.maxPayloadBytes);
@@ -147,7 +180,7 @@ export class ShardConsumer {
         const windowOver = this.o.now() - windowStart >= this.o.settings.batchingWindowSeconds * 1000;
         if (full || windowOver || this.retryImmediately) {
           this.retryImmediately = false;
-          return this.buffer.slice(0, n);
+          return { records: this.buffer.slice(0, n) };
         }
       }
       const read = await this.read();
@@ -183,6 +216,7 @@ export class ShardConsumer {
       }
       if (records.length > 0) this.lastRead = records[records.length - 1]!.entry.kinesis.sequenceNumber;
       this.atTip = records.length === 0 || out.MillisBehindLatest === 0;
+      this.readFailures = 0;
       return records.length;
     } catch (err) {
       const name = (err as Error).name;
@@ -190,24 +224,45 @@ export class ShardConsumer {
       // is retried after the poll interval with the same iterator, which stays valid.
       if (name === 'ExpiredIteratorException' || name === 'InvalidArgumentException')
         this.iterator = undefined;
-      this.o.log({ kind: 'read-failed', shardId: this.shardId, reason: name });
+      this.readFailures++;
+      this.o.log({
+        kind: 'read-failed',
+        shardId: this.shardId,
+        reason: name,
+        consecutive: this.readFailures,
+      });
       await this.pause(this.o.pollIntervalMs);
       return 0;
     }
   }
 
   private async getIterator(): Promise<string> {
-    const from = this.lastRead ?? this.checkpoint;
-    const out = await this.o.kinesis.send(
-      new GetShardIteratorCommand({
-        StreamName: this.o.streamName,
-        ShardId: this.shardId,
-        ...(from
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: from }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
-    return out.ShardIterator!;
+    const stored = this.lastRead === undefined ? this.checkpoint : undefined;
+    const from = this.lastRead ?? stored;
+    try {
+      const out = await this.o.kinesis.send(
+        new GetShardIteratorCommand({
+          StreamName: this.o.streamName,
+          ShardId: this.shardId,
+          ...(from
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: from }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      return out.ShardIterator!;
+    } catch (err) {
+      // A stored checkpoint Kinesis refuses comes from another incarnation of the stream (emulator data wiped or
+      // held in memory): retrying it would fail forever. Say so once and read this shard from its start.
+      if (stored === undefined || (err as Error).name !== 'InvalidArgumentException') throw err;
+      this.staleCheckpoint = true;
+      this.o.log({
+        kind: 'checkpoint-invalid',
+        shardId: this.shardId,
+        checkpoint: stored,
+        reason: (err as Error).message,
+      });
+      return this.getIterator();
+    }
   }
 
   private checkpointSeq(): bigint | undefined {
@@ -215,26 +270,36 @@ export class ShardConsumer {
     return c === undefined ? undefined : BigInt(c);
   }
 
+  /** The records not yet checkpointed. */
+  private pending(records: BufferedRecord[]): BufferedRecord[] {
+    const done = this.checkpointSeq();
+    return done === undefined ? records : records.filter((r) => r.seq > done);
+  }
+
+  private unpin(piece: Piece): void {
+    const i = this.pinned.indexOf(piece);
+    if (i >= 0) this.pinned.splice(i, 1);
+  }
+
   /** Records past MaximumRecordAgeInSeconds at the head are skipped to the on-failure destination. */
-  private async dropExpired(records: BufferedRecord[]): Promise<BufferedRecord[]> {
+  private async dropExpired(records: BufferedRecord[], invokeCount: number): Promise<BufferedRecord[]> {
     const maxAge = this.o.settings.maxRecordAgeSeconds;
     if (maxAge < 0) return records;
     const cutoff = this.o.now() - maxAge * 1000;
     let n = 0;
     while (n < records.length && records[n]!.arrivalMs < cutoff) n++;
     if (n === 0) return records;
-    await this.discard(records.slice(0, n), FAILURE_CONDITIONS.age, this.attempts.get(records[0]!.seq) ?? 0);
+    if (!(await this.discard(records.slice(0, n), FAILURE_CONDITIONS.age, invokeCount))) return records;
     return records.slice(n);
   }
 
-  private async invoke(batch: BufferedRecord[]): Promise<void> {
+  private async invoke({ records: batch, piece }: Batch): Promise<void> {
     const outcome = await this.call(batch);
     if (this.abandoned) return;
     this.stats.invocations++;
     this.stats.recordsDelivered += batch.length;
-    const fromPinned = this.pinned[0] === batch;
     if (outcome.kind === 'success') {
-      if (fromPinned) this.pinned.shift();
+      if (piece) this.unpin(piece);
       this.advance(batch[batch.length - 1]!);
       return;
     }
@@ -243,28 +308,48 @@ export class ShardConsumer {
       // Checkpoint below the lowest reported failure; everything from it is retried, successes after it included.
       const rest = batch.slice(outcome.from);
       if (outcome.from > 0) this.advance(batch[outcome.from - 1]!);
-      if (fromPinned) this.pinned.shift();
-      // With bisection on, the batch is split at the reported record and only the remainder is retried;
-      // without it, the retry reads on from the checkpoint and may carry more records than before.
-      if (this.o.settings.bisectOnError) this.pinned.unshift(rest);
-      await this.countFailure(rest, 'partial batch response');
+      if (!this.o.settings.bisectOnError) {
+        // The retry reads on from the checkpoint and may carry more records than before.
+        if (piece) this.unpin(piece);
+        await this.countFailure(rest, 'partial batch response');
+        return;
+      }
+      // With bisection on, the batch is split at the reported record and only the remainder is retried: a new
+      // piece, unless the first record failed (the same records again, whose count goes on).
+      const same = outcome.from === 0;
+      const next: Piece = {
+        records: rest,
+        failures: same ? (piece?.failures ?? this.attempts.get(batch[0]!.seq) ?? 0) : 0,
+      };
+      const i = piece ? this.pinned.indexOf(piece) : -1;
+      if (i >= 0) this.pinned.splice(i, 1, next);
+      else this.pinned.unshift(next);
+      await this.countFailure(rest, 'partial batch response', next);
       return;
     }
     if (this.o.settings.bisectOnError && batch.length > 1) {
-      // Bisection does not consume retry attempts.
+      // Bisection does not consume retry attempts: each half starts its own count.
       const half = Math.ceil(batch.length / 2);
-      if (fromPinned) this.pinned.shift();
-      this.pinned.unshift(batch.slice(0, half), batch.slice(half));
+      if (piece) this.unpin(piece);
+      this.pinned.unshift(
+        { records: batch.slice(0, half), failures: 0 },
+        { records: batch.slice(half), failures: 0 },
+      );
       this.o.log({ kind: 'bisect', shardId: this.shardId, records: batch.length });
       return;
     }
-    await this.countFailure(batch, outcome.reason);
+    await this.countFailure(batch, outcome.reason, piece);
   }
 
-  private async countFailure(batch: BufferedRecord[], reason: string): Promise<void> {
-    const key = batch[0]!.seq;
-    const failures = (this.attempts.get(key) ?? 0) + 1;
-    this.attempts.set(key, failures);
+  private async countFailure(batch: BufferedRecord[], reason: string, piece?: Piece): Promise<void> {
+    let failures: number;
+    if (piece) {
+      failures = ++piece.failures;
+    } else {
+      const key = batch[0]!.seq;
+      failures = (this.attempts.get(key) ?? 0) + 1;
+      this.attempts.set(key, failures);
+    }
     this.o.log({
       kind: 'invoke-failed',
       shardId: this.shardId,
@@ -274,15 +359,21 @@ export class ShardConsumer {
     });
     const limit = this.o.settings.maxRetryAttempts;
     if (limit >= 0 && failures > limit) {
-      if (this.pinned[0] === batch) this.pinned.shift();
+      if (piece) this.unpin(piece);
       await this.discard(batch, FAILURE_CONDITIONS.retries, failures);
       return;
     }
-    this.retryImmediately = true;
+    // A pinned piece is invoked next anyway; a batch cut from the buffer must not wait for the batching window.
+    if (!piece) this.retryImmediately = true;
     await this.pause(Math.min(this.o.retryDelayMs * 2 ** Math.min(failures - 1, 5), 5_000));
   }
 
-  private async discard(records: BufferedRecord[], condition: FailureCondition, invokeCount: number) {
+  /** False when the runner stopped before the destination took the message (nothing is then recorded). */
+  private async discard(
+    records: BufferedRecord[],
+    condition: FailureCondition,
+    invokeCount: number,
+  ): Promise<boolean> {
     this.o.log({ kind: 'discarded', shardId: this.shardId, records: records.length, condition });
     if (this.o.destination) {
       const message = failureMessage(records, this.o.source, condition, invokeCount, this.o.now());
@@ -293,18 +384,23 @@ export class ShardConsumer {
           break;
         } catch (err) {
           this.o.log({ kind: 'destination-failed', shardId: this.shardId, reason: (err as Error).name });
-          if (this.stopping) return;
+          if (this.stopping) return false;
           await sleep(Math.min(100 * 2 ** attempt, 2_000));
         }
       }
     }
     this.stats.discarded += records.length;
     this.advance(records[records.length - 1]!);
+    return true;
   }
 
-  /** Records everything up to and including `last` as done. */
+  /** Records everything up to and including `last` as done. The checkpoint never moves back. */
   private advance(last: BufferedRecord): void {
-    this.o.checkpoints.put(this.o.streamName, this.shardId, last.entry.kinesis.sequenceNumber);
+    const current = this.checkpointSeq();
+    if (current === undefined || last.seq > current) {
+      this.o.checkpoints.put(this.o.streamName, this.shardId, last.entry.kinesis.sequenceNumber);
+      this.staleCheckpoint = false;
+    }
     this.buffer = this.buffer.filter((r) => r.seq > last.seq);
     for (const k of this.attempts.keys()) if (k <= last.seq) this.attempts.delete(k);
   }

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../../local/emulators/start.ts';
 import { fileCheckpointStore, memoryCheckpointStore } from '../../../local/esm/checkpoints.ts';
 import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from '../../../local/esm/runner.ts';
+import type { EsmLogEvent } from '../../../local/esm/shard-consumer.ts';
 import type { EsmHandler, EsmSettings } from '../../../local/esm/types.ts';
 import { type Clients, createClients } from '../../../shared/adapters/clients.ts';
 import type { EsmFailureMessage } from '../../../shared/failure/esm-failure.ts';
@@ -52,6 +53,7 @@ interface Invocation {
   shard: string;
   bytes: number;
   at: number;
+  arrivals: number[];
 }
 
 /** Records every invocation, then answers with `script(invocation, n)` (n = 0-based invocation number). */
@@ -64,6 +66,7 @@ function scripted(script: (inv: Invocation, n: number) => unknown = () => undefi
       shard: event.Records[0]!.eventID.split(':')[0]!,
       bytes: Buffer.byteLength(JSON.stringify(event)),
       at: Date.now(),
+      arrivals: event.Records.map((r) => r.kinesis.approximateArrivalTimestamp * 1000),
     };
     invocations.push(inv);
     return (await script(inv, invocations.length - 1)) as KinesisStreamBatchResponse | undefined;
@@ -95,6 +98,8 @@ async function run(
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `r${from + i}`);
 const delivered = (invs: Invocation[]) => invs.flatMap((i) => i.payloads);
+/** ApproximateArrivalTimestamp of record `i` of an invocation, epoch ms. */
+const arrival = (inv: Invocation, i: number) => inv.arrivals[i]!;
 
 describe('local event source mapping (aws-semantics.md)', () => {
   it('delivers a realistic Kinesis event', async () => {
@@ -344,6 +349,106 @@ describe('local event source mapping (aws-semantics.md)', () => {
     // 1 MB of data is 1.33 MB of base64: four records fit 6 MiB, five do not.
     expect(invocations.map((i) => i.payloads.length)).toEqual([4, 4, 2]);
     expect(delivered(invocations).map((p) => p[0])).toEqual(range(10).map((r) => r.slice(1)));
+  });
+
+  it('skips expired records of a bisected piece once, then invokes the rest of that piece once', async () => {
+    const stream = await createTestStream(clients.kinesis);
+    await putRecords(clients.kinesis, stream, ['r0']);
+    await new Promise((r) => setTimeout(r, 50));
+    await putRecords(clients.kinesis, stream, range(3, 1));
+    // The clock stops between r0's arrival and r1's, one MaximumRecordAgeInSeconds later, once the first
+    // invocation fails: from then on r0 is expired and r1..r3 are not.
+    let frozen: number | undefined;
+    const { invocations, handler } = scripted((inv, n) => {
+      if (n > 0) return;
+      frozen = (arrival(inv, 0) + arrival(inv, 1)) / 2 + 1_000;
+      throw new Error('boom');
+    });
+    const messages: EsmFailureMessage[] = [];
+    const puts: bigint[] = [];
+    const store = memoryCheckpointStore();
+    await run(
+      stream,
+      handler,
+      { batchSize: 10, maxRetryAttempts: 5, maxRecordAgeSeconds: 1, bisectOnError: true },
+      {
+        now: () => frozen ?? Date.now(),
+        onFailure: { send: async (m) => void messages.push(m) },
+        checkpoints: {
+          get: store.get,
+          put(stream, shard, seq) {
+            puts.push(BigInt(seq));
+            store.put(stream, shard, seq);
+          },
+        },
+      },
+    );
+    await waitFor(() => delivered(invocations).includes('r3') || undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(invocations.map((i) => i.payloads.join(','))).toEqual(['r0,r1,r2,r3', 'r1', 'r2,r3']);
+    // Only r0 is reported, once; r1 succeeded and is never reported as expired; the checkpoint never moves back.
+    expect(messages.map((m) => [m.requestContext.condition, m.KinesisBatchInfo.batchSize])).toEqual([
+      ['MaximumRecordAgeExceeded', 1],
+    ]);
+    expect(messages[0]!.KinesisBatchInfo.startSequenceNumber).toBe(invocations[0]!.seqs[0]);
+    expect(puts.every((p, i) => i === 0 || p > puts[i - 1]!)).toBe(true);
+  });
+
+  it('gives each bisected piece its own retry count, whatever the batch it came from went through', async () => {
+    const stream = await createTestStream(clients.kinesis);
+    await putRecords(clients.kinesis, stream, range(4));
+    const { invocations, handler } = scripted((inv, n) => {
+      // A partial response at the first record (a failed invocation of the whole batch), then r0 always fails.
+      if (n === 0) return { batchItemFailures: [{ itemIdentifier: inv.seqs[0]! }] };
+      if (inv.payloads.includes('r0')) throw new Error('poison');
+    });
+    await run(stream, handler, { batchSize: 4, maxRetryAttempts: 1, bisectOnError: true });
+    await waitFor(() => delivered(invocations).includes('r3') || undefined);
+    expect(invocations.map((i) => i.payloads.join(','))).toEqual([
+      'r0,r1,r2,r3',
+      'r0,r1,r2,r3',
+      'r0,r1',
+      'r0',
+      'r0', // the single record's own retry: the failure of the batch before bisection does not count
+      'r1',
+      'r2,r3',
+    ]);
+  });
+
+  it('after retrying a bisected piece, waits for the batching window again', async () => {
+    const stream = await createTestStream(clients.kinesis);
+    await putRecords(clients.kinesis, stream, range(2));
+    const { invocations, handler } = scripted((_inv, n) => {
+      if (n < 2) throw new Error('fails twice');
+    });
+    await run(stream, handler, { batchSize: 100, batchingWindowSeconds: 1, bisectOnError: true });
+    await waitFor(() => invocations[3]);
+    expect(invocations.map((i) => i.payloads.join(','))).toEqual(['r0,r1', 'r0', 'r0', 'r1']);
+    const sent = Date.now();
+    await putRecords(clients.kinesis, stream, ['r2']);
+    await waitFor(() => delivered(invocations).includes('r2') || undefined);
+    expect(invocations.at(-1)!.at - sent).toBeGreaterThanOrEqual(900);
+  });
+
+  it('reads from TRIM_HORIZON, saying so once, when the stored checkpoint does not belong to the stream', async () => {
+    const old = await createTestStream(clients.kinesis);
+    const [foreign] = await putRecords(clients.kinesis, old, ['elsewhere']);
+    // Kinesalite tells streams apart by the second their shards were created.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const stream = await createTestStream(clients.kinesis);
+    await putRecords(clients.kinesis, stream, range(3));
+    const checkpoints = memoryCheckpointStore();
+    checkpoints.put(stream, 'shardId-000000000000', foreign!);
+    const events: EsmLogEvent[] = [];
+    const { invocations, handler } = scripted();
+    const runner = await run(stream, handler, {}, { checkpoints, log: (e) => events.push(e) });
+    await waitFor(() => delivered(invocations).includes('r2') || undefined, 5_000);
+    await runner.drained(5_000);
+    expect(delivered(invocations)).toEqual(range(3));
+    expect(events.filter((e) => e.kind === 'checkpoint-invalid')).toEqual([
+      expect.objectContaining({ shardId: 'shardId-000000000000', checkpoint: foreign }),
+    ]);
+    expect(checkpoints.get(stream, 'shardId-000000000000')).toBe(invocations[0]!.seqs[2]);
   });
 
   it('persists checkpoints: a restarted runner resumes after the last completed batch', async () => {
