@@ -9,25 +9,14 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SecretRef } from '../../shared/config/schema.ts';
+import { SERVED_ROUTES } from '../../shared/ingest/routes.ts';
 import { addStatements, secretReadStatements } from '../secret-refs.ts';
 import { type FunctionSettings, SluiceFunction } from './sluice-function.ts';
 
-/** Every route the ingest function serves (issue [ingest]); anything else gets API Gateway's 404 for free. */
-export const INGEST_ROUTES: ReadonlyArray<readonly [apigw.HttpMethod, string]> = [
-  [apigw.HttpMethod.POST, '/ingest'],
-  [apigw.HttpMethod.POST, '/v1/logs'],
-  [apigw.HttpMethod.POST, '/services/collector/event'],
-  [apigw.HttpMethod.POST, '/services/collector'],
-  [apigw.HttpMethod.POST, '/services/collector/raw'],
-  [apigw.HttpMethod.GET, '/services/collector/health'],
-  [apigw.HttpMethod.POST, '/_bulk'],
-  [apigw.HttpMethod.POST, '/{index}/_bulk'],
-  [apigw.HttpMethod.GET, '/'],
-  [apigw.HttpMethod.HEAD, '/'],
-  [apigw.HttpMethod.GET, '/_license'],
-  [apigw.HttpMethod.POST, '/firehose'],
-  [apigw.HttpMethod.GET, '/health'],
-];
+/** Every route the ingest function serves (from the app's own table); anything else gets API Gateway's 404. */
+export const INGEST_ROUTES: ReadonlyArray<readonly [apigw.HttpMethod, string]> = SERVED_ROUTES.flatMap(
+  ([path, methods]) => methods.map((m) => [m as apigw.HttpMethod, path] as const),
+);
 
 export interface IngestEndpointProps {
   /** Settings shared by every function of the region (entry folder, config, env). */

@@ -48,14 +48,8 @@ export class Redrive extends Construct {
     const role = this.function.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [
-          'kinesis:DescribeStreamSummary',
-          'kinesis:ListShards',
-          'kinesis:GetShardIterator',
-          'kinesis:GetRecords',
-          'kinesis:PutRecord',
-          'kinesis:PutRecords',
-        ],
+        // Re-read a failed range (stream-reader.ts) and put records back (kinesis-producer.ts): nothing else.
+        actions: ['kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:PutRecords'],
         resources: [props.stream.streamArn],
       }),
     );

@@ -53,14 +53,15 @@ export interface StreamProcessorProps {
   readonly secrets: readonly SecretRef[];
 }
 
-/** Item-level actions the processor uses on the aggregate table: conditional upserts and the reads they need. */
+/**
+ * Item-level actions the processor uses on the aggregate table (shared/adapters/aggregate-store.ts): guarded
+ * UpdateItem, the consistent BatchGetItem before it, Query for readers. No Put/BatchWrite: those could replace
+ * an item whole, high-water marks included.
+ */
 export const PROCESSOR_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:PutItem',
   'dynamodb:UpdateItem',
-  'dynamodb:BatchWriteItem',
 ] as const;
 
 /** The processor function and its Kinesis event source mapping. */

@@ -68,3 +68,26 @@ export function matchRoute(rawPath: string): Route | undefined {
   }
   return undefined;
 }
+
+/**
+ * Every path `matchRoute` serves, with its methods, in API Gateway's path syntax (`{index}` is one segment). The
+ * CDK app routes exactly these to the ingest function, so a shipper that works against the local stack works
+ * against the deployed API (test/shared/ingest checks the two agree). Trailing slashes are served locally only.
+ */
+export const SERVED_ROUTES: ReadonlyArray<readonly [path: string, methods: readonly string[]]> = [
+  ['/ingest', ['POST']],
+  ['/v1/logs', ['POST']],
+  ['/services/collector', ['POST']],
+  ['/services/collector/event', ['POST']],
+  ['/services/collector/event/1.0', ['POST']],
+  ['/services/collector/raw', ['POST']],
+  ['/services/collector/raw/1.0', ['POST']],
+  ['/services/collector/health', ['GET']],
+  ['/services/collector/health/1.0', ['GET']],
+  ['/_bulk', ['POST', 'PUT']],
+  ['/{index}/_bulk', ['POST', 'PUT']],
+  ['/', ['GET', 'HEAD']],
+  ['/_license', ['GET']],
+  ['/firehose', ['POST']],
+  ['/health', ['GET', 'HEAD']],
+];

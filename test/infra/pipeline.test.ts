@@ -234,6 +234,9 @@ describe('least privilege', () => {
     expect(allows(t, processor, 'dynamodb:PutItem', EU_TABLE, item('euro#x'))).toBe(false);
     expect(allows(t, processor, 'dynamodb:UpdateItem', US_TABLE, item('eu#bank#checkout'))).toBe(false);
     expect(allows(t, processor, 'dynamodb:DeleteItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
+    // Whole-item writes could replace an item's high-water marks: only guarded updates are allowed.
+    expect(allows(t, processor, 'dynamodb:PutItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:BatchWriteItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
     expect(allows(t, processor, 'dynamodb:Scan', EU_TABLE)).toBe(false);
 
     const usT = s.pipeline('us');
@@ -461,6 +464,23 @@ describe('monitoring', () => {
     );
     const topic = logicalIdOf('eu', 'AWS::SNS::Topic', {});
     for (const a of alarms) expect(a['AlarmActions']).toEqual([{ Ref: topic }]);
+  });
+
+  it('lets CloudWatch use the data key only for this account’s alarms', () => {
+    const keys = Object.values(s.pipeline('eu').findResources('AWS::KMS::Key'));
+    const statements = keys.flatMap(
+      (k) => k['Properties']['KeyPolicy']['Statement'] as Array<Record<string, unknown>>,
+    );
+    const forCloudWatch = statements.filter((st) =>
+      JSON.stringify(st['Principal']).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(forCloudWatch.length).toBeGreaterThan(0);
+    for (const st of forCloudWatch) {
+      expect(st['Condition']).toMatchObject({
+        StringEquals: { 'aws:SourceAccount': expect.anything() },
+        ArnLike: { 'aws:SourceArn': expect.anything() },
+      });
+    }
   });
 
   it('subscribes the alarm e-mail where the config names one', () => {
