@@ -42,12 +42,15 @@ export function envRefs(refs: readonly SecretRef[]): string[] {
 /**
  * IAM statements that let a function read exactly the named secrets: GetSecretValue on each Secrets Manager ARN
  * and GetParameter on each SSM parameter of the function's own region. Returns nothing for an empty list.
- * Secrets encrypted with the AWS-managed keys need no KMS grant; a customer-managed key needs one (deploy guide).
+ * Secrets encrypted with the AWS-managed keys need no KMS grant; for a customer-managed key (`kmsKeyArn`) the
+ * function may decrypt with it only through Secrets Manager or SSM.
  */
 export function secretReadStatements(stack: Stack, refs: readonly SecretRef[]): iam.PolicyStatement[] {
   const secretArns: string[] = [];
   const parameterArns: string[] = [];
+  const keyArns = new Set<string>();
   for (const ref of refs) {
+    if (!('env' in ref) && ref.kmsKeyArn) keyArns.add(ref.kmsKeyArn);
     if ('secretArn' in ref) secretArns.push(...secretArnPatterns(ref.secretArn));
     else if ('ssmParameter' in ref) {
       parameterArns.push(
@@ -63,6 +66,22 @@ export function secretReadStatements(stack: Stack, refs: readonly SecretRef[]): 
   }
   if (parameterArns.length > 0) {
     statements.push(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameterArns }));
+  }
+  if (keyArns.size > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [...keyArns],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': [
+              `secretsmanager.${stack.region}.amazonaws.com`,
+              `ssm.${stack.region}.amazonaws.com`,
+            ],
+          },
+        },
+      }),
+    );
   }
   return statements;
 }

@@ -11,12 +11,25 @@ const name = z
 
 const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
 
+/** The customer-managed key a secret or SecureString is encrypted with (none needed for the AWS-managed keys). */
+const kmsKeyArn = z
+  .string()
+  .regex(
+    /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/,
+    'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  )
+  .optional();
+
 /** A secret the runtime fetches: never its value in the file. */
 export const secretRefSchema = z.union([
   z.strictObject({
     secretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:/, 'must be a Secrets Manager ARN'),
+    kmsKeyArn,
   }),
-  z.strictObject({ ssmParameter: z.string().regex(/^\//, 'must be an SSM parameter name starting with /') }),
+  z.strictObject({
+    ssmParameter: z.string().regex(/^\//, 'must be an SSM parameter name starting with /'),
+    kmsKeyArn,
+  }),
   z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }),
 ]);
 export type SecretRef = z.infer<typeof secretRefSchema>;

@@ -136,6 +136,8 @@ function conditionsHold(cond: Statement['Condition'], context: Record<string, st
         if (values && !values.every((v) => ps.some((p) => glob(p, v)))) return false;
       } else if (operator === 'StringLike') {
         if (!values?.some((v) => ps.some((p) => glob(p, v)))) return false;
+      } else if (operator === 'StringEquals') {
+        if (!values?.some((v) => ps.includes(v))) return false;
       } else {
         throw new Error(`the test policy evaluator does not know condition ${operator}`);
       }

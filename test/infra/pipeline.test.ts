@@ -315,6 +315,12 @@ describe('least privilege', () => {
         'arn:aws:ssm:eu-central-1:123456789012:parameter/acmelogs/hmac-key',
       ),
     ).toBe(true);
+    // The SecureString's customer-managed key: decrypt through SSM or Secrets Manager only.
+    const key = 'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const via = (service: string) => ({ 'kms:ViaService': [`${service}.eu-central-1.amazonaws.com`] });
+    expect(allows(eu, euProcessor, 'kms:Decrypt', key, via('ssm'))).toBe(true);
+    expect(allows(eu, euProcessor, 'kms:Decrypt', key, via('s3'))).toBe(false);
+    expect(allows(eu, euProcessor, 'kms:Decrypt', key)).toBe(false);
     const us = s.pipeline('us');
     const usActions = roleStatements(us, 'ProcessorProcessRole').flatMap((st) => st.Action);
     expect(usActions).not.toContain('secretsmanager:GetSecretValue');

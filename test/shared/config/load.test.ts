@@ -146,6 +146,16 @@ describe('deepMerge', () => {
     });
   });
 
+  it('names a bad KMS key on a secret reference', () => {
+    const doc = {
+      ...minimal(),
+      defaults: { pipeline: { mask: { hmacKey: { ssmParameter: '/h', kmsKeyArn: 'alias/mine' } } } },
+    };
+    expect(problems(doc)).toContain(
+      'defaults.pipeline.mask.hmacKey.kmsKeyArn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    );
+  });
+
   it('keeps a __proto__ key as data (and the strict schema names it) instead of changing prototypes', () => {
     const over = JSON.parse('{"mask": {"__proto__": {"polluted": true}}}');
     const merged = deepMerge({ mask: { mode: 'hmac' } }, over) as { mask: Record<string, unknown> };
