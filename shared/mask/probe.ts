@@ -65,7 +65,8 @@ const SEP = '[ ().+/-]{0,2}';
 const LONG_NUMBER_SOURCE = `\\d${`${SEP}\\d`.repeat(8)}`;
 const LONG_NUMBER = new RegExp(LONG_NUMBER_SOURCE);
 const IPV4_SHAPE = /\d\.\d{1,3}\.\d{1,3}\.\d/;
-const IBAN_SHAPE = /[A-Z]{2}\d\d/;
+/** Any case: IBANs are also written in lower case (`gb82 west …`). */
+const IBAN_SHAPE = /[A-Za-z]{2}\d\d/;
 /** Separator-first, so V8 skips quickly to the rare `:`, `-` or `.`. */
 const MAC_SHAPE = /[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./;
 const STRUCTURE = new RegExp(

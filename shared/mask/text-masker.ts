@@ -118,10 +118,11 @@ const MARGIN = 96;
 /**
  * Whole strings that no detector can match: lower-case UUIDs and lower-case hex with at least one letter (trace
  * ids, hashes, git SHAs). Request and trace ids sit on most records; recognising them costs one anchored test
- * that fails on the first character of anything else. (Digit-only strings are excluded: they may be cards.)
+ * that fails on the first character of anything else. (Digit-only strings are excluded: they may be cards; so
+ * are two letters then only digits: a lower-case IBAN such as `be68539007547034`.)
  */
 const CLEAN_SHAPE =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]*[a-f][0-9a-f]*)$/;
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?![a-f]{2}\d+$)[0-9a-f]*[a-f][0-9a-f]*)$/;
 const CLEAN_SHAPE_MAX_LENGTH = 128;
 /** `basic` + an all-lower-case base64 credential is the one detectable value made only of plain characters. */
 const PLAIN_CREDENTIAL = /basic[ \t]/;

@@ -40,7 +40,10 @@ export const validEmail = plain(
       fc.array(label, { minLength: 1, maxLength: 3 }),
       chars(LOWER, 2, 6),
     )
-    .map(([local, labels, tld]) => `${local}@${labels.join('.')}.${tld}`),
+    .chain(([local, labels, tld]) =>
+      // `%40`: the address URL-encoded in a query string.
+      fc.constantFrom(`${local}@${labels.join('.')}.${tld}`, `${local}%40${labels.join('.')}.${tld}`),
+    ),
 );
 
 export const validIpv4 = plain(
@@ -48,41 +51,43 @@ export const validIpv4 = plain(
 );
 
 /** Addresses with at least one decimal digit and one letter case: the detector's documented scope. */
-export const validIpv6 = plain(
-  fc
-    .oneof(
-      fc.ipV6(),
-      fc
-        .array(int(0, 0xffff), { minLength: 8, maxLength: 8 })
-        .map((g) => g.map((x) => x.toString(16)).join(':')),
-      fc
-        .tuple(
-          fc.array(int(0, 0xffff), { minLength: 1, maxLength: 3 }),
-          fc.array(int(0, 0xffff), { maxLength: 3 }),
-        )
-        .map(
-          ([l, r]) => `${l.map((x) => x.toString(16)).join(':')}::${r.map((x) => x.toString(16)).join(':')}`,
-        ),
-      fc.constantFrom(
-        '::1',
-        'fe80::1%eth0',
-        '::ffff:192.0.2.128',
-        '2001:db8::8a2e:370:7334',
-        'fe80::1ff:fe23:4567:890a%en0',
+export const validIpv6: fc.Arbitrary<Secret> = fc
+  .oneof(
+    fc.ipV6(),
+    fc
+      .array(int(0, 0xffff), { minLength: 8, maxLength: 8 })
+      .map((g) => g.map((x) => x.toString(16)).join(':')),
+    fc
+      .tuple(
+        fc.array(int(0, 0xffff), { minLength: 1, maxLength: 3 }),
+        fc.array(int(0, 0xffff), { maxLength: 3 }),
+      )
+      .map(
+        ([l, r]) => `${l.map((x) => x.toString(16)).join(':')}::${r.map((x) => x.toString(16)).join(':')}`,
       ),
-      validIpv4.map((v4) => `::ffff:${v4.text}`),
-      fc
-        .tuple(int(1, 0xffff), chars(`${LOWER}${DIGITS}`, 1, 6))
-        .map(([g, zone]) => `fe80::${g.toString(16)}%${zone}`),
-    )
-    .chain((a) =>
-      fc.constantFrom(
-        a,
-        a.toUpperCase().replace(/%.*/, (z) => z.toLowerCase()),
-      ),
-    )
-    .filter((a) => /\d/.test(a.replace(/%.*/, '')) && a !== '::'),
-);
+    fc.constantFrom(
+      '::1',
+      'fe80::1%eth0',
+      '::ffff:192.0.2.128',
+      '2001:db8::8a2e:370:7334',
+      'fe80::1ff:fe23:4567:890a%en0',
+    ),
+    validIpv4.map((v4) => `::ffff:${v4.text}`),
+    fc
+      .tuple(int(1, 0xffff), chars(`${LOWER}${DIGITS}`, 1, 6))
+      .map(([g, zone]) => `fe80::${g.toString(16)}%${zone}`),
+  )
+  .chain((a) =>
+    fc.constantFrom(
+      a,
+      a.toUpperCase().replace(/%.*/, (z) => z.toLowerCase()),
+    ),
+  )
+  .filter((a) => /\d/.test(a.replace(/%.*/, '')) && a !== '::')
+  // Logged as `key:address` too.
+  .chain((a) =>
+    fc.constantFrom('', 'ip:', 'src:', 'ipv6:').map((key) => ({ text: `${key}${a}`, secret: a })),
+  );
 
 /** Brand prefixes and lengths (Visa, Mastercard 51–55 and 2-series, Amex, Discover, JCB, Diners, UnionPay). */
 const CARD_BRANDS: ReadonlyArray<[string, number]> = [
@@ -142,13 +147,35 @@ function mod97(s: string): number {
   return rest;
 }
 
+function ibanOf(cc: string, bban: string, spaced: boolean): string {
+  const check = pad(98 - mod97(`${bban}${cc}00`), 2);
+  const compact = `${cc}${check}${bban}`;
+  return spaced ? compact.match(/.{1,4}/g)!.join(' ') : compact;
+}
+
 export const validIban = plain(
-  fc.constantFrom(...IBAN_COUNTRIES).chain(([cc, length]) =>
-    fc.tuple(chars(`${UPPER}${DIGITS}`, length - 4), fc.boolean()).map(([bban, spaced]) => {
-      const check = pad(98 - mod97(`${bban}${cc}00`), 2);
-      const compact = `${cc}${check}${bban}`;
-      return spaced ? compact.match(/.{1,4}/g)!.join(' ') : compact;
-    }),
+  fc.oneof(
+    fc
+      .constantFrom(...IBAN_COUNTRIES)
+      .chain(([cc, length]) =>
+        fc
+          .tuple(chars(`${UPPER}${DIGITS}`, length - 4), fc.boolean())
+          .map(([bban, spaced]) => ibanOf(cc, bban, spaced)),
+      ),
+    // Typed in lower case: a real BBAN (bank code letters, account digits). The detector's documented scope for
+    // lower case: the BBAN is mostly digits and does not read as a hex id.
+    fc
+      .constantFrom(...IBAN_COUNTRIES)
+      .chain(([cc, length]) =>
+        fc
+          .tuple(chars(UPPER, 0, 4), fc.boolean())
+          .chain(([bank, spaced]) =>
+            digits(length - 4 - bank.length).map((account) =>
+              ibanOf(cc, `${bank}${account}`, spaced).toLowerCase(),
+            ),
+          ),
+      )
+      .filter((v) => !/^[0-9a-f]*[a-f][0-9a-f]*$/.test(v.replace(/ /g, '').slice(4))),
   ),
 );
 
@@ -175,10 +202,16 @@ export const validPhone = plain(
     nanp.map(([a, e, l]) => `${a}.${e}.${l}`),
     nanp.map(([a, e, l]) => `+1 ${a} ${e} ${l}`),
     nanp.map(([a, e, l]) => `+1 (${a}) ${e}-${l}`),
-    // international grouped: +44 20 7946 0958
+    // international grouped: +44 20 7946 0958, and with the trunk digit in brackets: +44 (0)20 7946 0958
     fc.tuple(int(20, 99), int(10, 99), digits(4), digits(4)).map(([cc, a, b, c]) => `+${cc} ${a} ${b} ${c}`),
-    // trunk-prefixed national: 020 7946 0958
+    fc
+      .tuple(int(20, 99), int(10, 99), digits(4), digits(4))
+      .map(([cc, a, b, c]) => `+${cc} (0)${a} ${b} ${c}`),
+    // E.164 URL-encoded in a query string
+    fc.tuple(int(1, 9), digits(9, 14)).map(([c, rest]) => `%2B${c}${rest}`),
+    // trunk-prefixed national: 020 7946 0958, (020) 7946 0958
     fc.tuple(int(10, 99), digits(4), digits(4)).map(([a, b, c]) => `0${a} ${b} ${c}`),
+    fc.tuple(int(10, 99), digits(4), digits(4)).map(([a, b, c]) => `(0${a}) ${b} ${c}`),
   ),
 );
 
@@ -260,7 +293,11 @@ export const validMac = plain(
       const s = sep === '.' ? hex.join('').match(/.{4}/g)!.join('.') : hex.join(sep);
       return upper ? s.toUpperCase() : s;
     }),
-);
+)
+  // Logged as `key:address` or `key-address` too.
+  .chain((v) =>
+    fc.constantFrom('', 'mac:', 'hw-', 'mac=').map((key) => ({ text: `${key}${v.text}`, secret: v.secret })),
+  );
 
 export const validPrivateKey = plain(
   fc
@@ -432,11 +469,15 @@ export const NEAR_MISSES: Readonly<Record<DetectorName, fc.Arbitrary<string>>> =
     fc.constantFrom('::', 'std::string', 'Foo::Bar', 'a::b::c', '1:2:3:4:5:6:7:8:9', 'fe80:::1'),
   ),
   card: lookAlikes.orderNumber!,
-  iban: validIban.map(({ text }) => {
-    const digits = text.replace(/ /g, '');
-    const wrong = (Number(digits[3]) + 1) % 10;
-    return `${digits.slice(0, 3)}${wrong}${digits.slice(4)}`;
-  }),
+  iban: fc.oneof(
+    // Lower case, passing mod-97: a hex span id and prose.
+    fc.constantFrom('be22aa1a7c86cafe', 'de10 some text here that ok'),
+    validIban.map(({ text }) => {
+      const digits = text.replace(/ /g, '');
+      const wrong = (Number(digits[3]) + 1) % 10;
+      return `${digits.slice(0, 3)}${wrong}${digits.slice(4)}`;
+    }),
+  ),
   ssn: fc
     .tuple(fc.constantFrom(0, 666, 900, 999), int(1, 99), int(1, 9999))
     .chain(([area, group, serial]) =>

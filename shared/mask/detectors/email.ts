@@ -18,8 +18,15 @@ const isLocal = (c: number): boolean =>
   c === 43 ||
   c === 45;
 
+/** Where the `@` (or its URL encoding `%40`) before the domain starts. */
+function domainAt(value: string): number {
+  const at = value.lastIndexOf('@');
+  return at >= 0 ? at : value.lastIndexOf('%40');
+}
+
 /**
- * E-mail addresses (dot-atom local part, host name with an alphabetic TLD). `name@1.2.3` (npm specs) and
+ * E-mail addresses (dot-atom local part, host name with an alphabetic TLD), also URL-encoded in query strings
+ * (`?email=bob%40example.com`, where `@` is written `%40`). `name@1.2.3` (npm specs) and
  * `user@host` without a TLD are not addresses. The local part cannot be empty, so the partial form
  * `<email>@example.com` never matches again.
  */
@@ -27,8 +34,8 @@ export const email: Detector = {
   name: 'email',
   minLength: 6, // `a@b.co`
   pattern:
-    /[A-Za-z0-9_%+-]@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g,
-  worthScanning: (text) => text.includes('@'),
+    /[A-Za-z0-9_%+-](?:@|%40)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-]|\.[A-Za-z0-9])/g,
+  worthScanning: (text) => text.includes('@') || text.includes('%40'),
   validate(m, text) {
     let start = m.index;
     const floor = Math.max(0, m.index - MAX_LOCAL);
@@ -36,6 +43,6 @@ export const email: Detector = {
     while (text.charCodeAt(start) === 46 /* . */) start++;
     return { start, end: m.index + m[0].length };
   },
-  canonical: (value) => value.toLowerCase(),
-  partial: (value) => `<email>${value.slice(value.lastIndexOf('@'))}`,
+  canonical: (value) => value.replace(/%40/g, '@').toLowerCase(),
+  partial: (value) => `<email>${value.slice(domainAt(value))}`,
 };

@@ -110,17 +110,34 @@ export function ibanChecksumOk(compact: string): boolean {
 
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+const HEX_ID = /^[0-9a-f]*[a-f][0-9a-f]*$/;
+const DIGIT = /\d/g;
+
 /**
- * IBANs, compact or printed in groups of four. The country's fixed length decides where the IBAN ends (so a
- * following upper-case word is not swallowed) and mod-97 validates it. The country code must be upper case.
+ * An IBAN typed in lower (or mixed) case, e.g. `gb82 west 1234 5698 7654 32`, is as sensitive as the canonical
+ * upper-case form. Lower-case text is full of other things, though, so beyond mod-97 such a value must not read
+ * like a hex id (a span id `be12…` of the right length; a Belgian IBAN is all digits and still passes) and at least
+ * half of its BBAN must be digits (every BBAN is mostly digits; four-letter words in a row are prose).
+ */
+function lowerCaseOk(compact: string): boolean {
+  const bban = compact.slice(4);
+  if (HEX_ID.test(bban)) return false;
+  return (bban.match(DIGIT)?.length ?? 0) * 2 >= bban.length;
+}
+
+/**
+ * IBANs, compact or printed in groups of four, in any letter case. The country's fixed length decides where the
+ * IBAN ends (so a following upper-case word is not swallowed) and mod-97 validates it.
  */
 export const iban: Detector = {
   name: 'iban',
   minLength: 15, // Norway
-  pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g,
+  pattern: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g,
   worthScanning: (_text, probe) => probe.ibanShape(),
   validate(m, text) {
-    const length = LENGTH[m[0].slice(0, 2)];
+    const country = m[0].slice(0, 2);
+    const upper = country.toUpperCase();
+    const length = LENGTH[upper];
     if (length === undefined) return undefined;
     const s = m[0];
     let count = 0;
@@ -134,7 +151,8 @@ export const iban: Detector = {
     const end = m.index + i;
     if (end < text.length && isAlnum(text.charCodeAt(end))) return undefined;
     const compact = alnum(s.slice(0, i));
-    return ibanChecksumOk(compact) ? { start: m.index, end } : undefined;
+    if (!ibanChecksumOk(compact)) return undefined;
+    return country === upper || lowerCaseOk(compact) ? { start: m.index, end } : undefined;
   },
   canonical: (value) => alnum(value).toUpperCase(),
   partial(value) {

@@ -37,12 +37,14 @@ export function isIpv6(addr: string): boolean {
 /**
  * IPv6 addresses, full or compressed, with an optional zone (`fe80::1%eth0`) or embedded IPv4 (`::ffff:192.0.2.1`).
  * To spare code (`Foo::Bar`, `cafe::babe`) the address must contain a decimal digit and not mix letter cases.
+ * A `:` bounds the address on the left only after a key holding a non-hex letter (`ip:`, `src:`, `ipv6:`): the
+ * groups of an address are hex, so such a colon can never be one inside an address.
  */
 export const ipv6: Detector = {
   name: 'ipv6',
   minLength: 3, // `::1`
   pattern:
-    /(?:^|[^0-9A-Za-z:.])((?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.\d{1,3}){0,3}(?:%[0-9A-Za-z_~-]+)?)(?![0-9A-Za-z:]|\.\d)/g,
+    /(?:^|[^0-9A-Za-z:.]|:(?<=[G-Zg-z_][0-9A-Za-z_-]*:))((?:[0-9A-Fa-f]{1,4})?(?::[0-9A-Fa-f]{0,4}){2,8}(?:\.\d{1,3}){0,3}(?:%[0-9A-Za-z_~-]+)?)(?![0-9A-Za-z:]|\.\d)/g,
   // Without `::` an address has 7 colons, or 6 before an embedded IPv4.
   worthScanning: (text, probe) => text.includes('::') || probe.colons(6),
   validate(m) {

@@ -7,6 +7,9 @@ const MAX_DIGITS = 15;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
+/** Length of a leading URL-encoded plus (`%2B`), whose `2` is not a digit of the number; 0 otherwise. */
+const plusLength = (s: string): number => (s.charCodeAt(0) === 37 /* % */ ? 3 : 0);
+
 /**
  * Longest prefix of an international number, ending at a group boundary, whose digit count is within E.164
  * bounds: a greedy match may have swallowed a following number (`+44 20 7946 0958 12 items`).
@@ -35,12 +38,13 @@ export const phone: Detector = {
   pattern: new RegExp(
     [
       '(?<![0-9A-Za-z+.,/-])(?:',
-      // 1: international
-      '(\\+[1-9]\\d{0,3}(?:[ .-]?\\(\\d{1,4}\\)|[ .-]\\d{1,6}){1,6}|\\+[1-9]\\d{6,14})',
+      // 1: international; `+` may be URL-encoded (`?phone=%2B14155552671`); a bracketed group may be followed
+      // directly by digits (the UK trunk `+44 (0)20 7946 0958`)
+      '((?:\\+|%2[Bb])[1-9]\\d{0,3}(?:[ .-]?\\(\\d{1,4}\\)\\d{0,6}|[ .-]\\d{1,6}){1,6}|(?:\\+|%2[Bb])[1-9]\\d{6,14})',
       // 2: North American (optional 1 / +1 prefix); 3: its separator
       '|((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?\\d{3}[ .-]\\d{4}|\\d{3}([.-])\\d{3}\\3\\d{4}|\\d{3} \\d{3} \\d{4}))',
-      // 4: trunk-prefixed national
-      '|(0\\d{1,4}[ -]\\d{2,8}(?:[ -]\\d{2,4}){0,3})',
+      // 4: trunk-prefixed national, the area code possibly bracketed (`(020) 7946 0958`)
+      '|((?:0\\d{1,4}|\\(0\\d{1,4}\\))[ -]\\d{2,8}(?:[ -]\\d{2,4}){0,3})',
       ')(?![0-9A-Za-z]|[.,-]\\d)',
     ].join(''),
     'g',
@@ -48,8 +52,9 @@ export const phone: Detector = {
   worthScanning: (_text, probe) => probe.longNumber(),
   validate(m) {
     if (m[1] !== undefined) {
-      const end = international(m[1]);
-      return end < 0 ? undefined : { start: m.index, end: m.index + end };
+      const plus = plusLength(m[1]);
+      const end = international(m[1].slice(plus));
+      return end < 0 ? undefined : { start: m.index, end: m.index + plus + end };
     }
     const d = digitsOf(m[0]);
     if (m[2] !== undefined) {
@@ -59,6 +64,6 @@ export const phone: Detector = {
     }
     return d.length >= 10 && d.length <= 11 ? { start: m.index, end: m.index + m[0].length } : undefined;
   },
-  canonical: digitsOf,
+  canonical: (value) => digitsOf(value.slice(plusLength(value))),
   partial: (value) => `<phone:…${digitsOf(value).slice(-4)}>`,
 };

@@ -103,6 +103,23 @@ describe('detector details', () => {
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA7\n(truncated', '<privateKey>(truncated'],
     ['npm i @types/node@20.1.0 and ssh git@github', 'npm i @types/node@20.1.0 and ssh git@github'],
     ['mail ...bob@example.com.', 'mail ...<email>.'],
+    // URL-encoded `@` in a query string.
+    ['GET /api/users?email=bob%40example.com&x=1', 'GET /api/users?email=<email>&x=1'],
+    // An address right after `key:`; a hex group before the colon still blocks (it may be part of the address).
+    ['ip:2001:db8::ff00:42:8329 src:fe80::1 ipv6:2001:db8::1', 'ip:<ipv6> src:<ipv6> ipv6:<ipv6>'],
+    ['mac:00:1a:2b:3c:4d:5e hw-00-1a-2b-3c-4d-5e', 'mac:<mac> hw-<mac>'],
+    ['seq 0f:00:1a:2b:3c:4d:5e', 'seq 0f:00:1a:2b:3c:4d:5e'],
+    // IBANs in lower case, compact or grouped.
+    ['iban gb82 west 1234 5698 7654 32 end', 'iban <iban> end'],
+    ['iban=fr1420041010050500013m02606', 'iban=<iban>'],
+    ['be68539007547034', '<iban>'],
+    // …but not a hex span id nor prose that happens to pass mod-97.
+    ['span be22aa1a7c86cafe done', 'span be22aa1a7c86cafe done'],
+    ['de10 some text here that ok', 'de10 some text here that ok'],
+    // UK trunk digit in brackets, bracketed national area code, URL-encoded `+`.
+    ['tel=+44 (0)20 7946 0958', 'tel=<phone>'],
+    ['call (020) 7946 0958 now', 'call <phone> now'],
+    ['?phone=%2B14155552671&x=1', '?phone=<phone>&x=1'],
   ];
   it.each(cases)('%j', (input, expected) => {
     expect(mask(input).out).toBe(expected);
