@@ -4,6 +4,7 @@ import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
 import type { SecretResolver } from '../shared/adapters/secrets.ts';
 import type { SluiceConfig } from '../shared/config/load.ts';
+import { PROCESSOR_TIMEOUT_SECONDS } from '../shared/resources.ts';
 import { type CheckpointStore, fileCheckpointStore, memoryCheckpointStore } from './esm/checkpoints.ts';
 import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from './esm/runner.ts';
 import type { EsmLogEvent } from './esm/shard-consumer.ts';
@@ -73,7 +74,8 @@ export async function createLocalProcessor(o: LocalProcessorOptions): Promise<Lo
         functionName: `${config.project}-${region}-process`,
         ...(pollIntervalMs !== undefined && { pollIntervalMs }),
         ...(retryDelayMs !== undefined && { retryDelayMs }),
-        ...(timeoutMs !== undefined && { timeoutMs }),
+        // The deployed function's timeout unless a test shortens it.
+        timeoutMs: timeoutMs ?? PROCESSOR_TIMEOUT_SECONDS * 1000,
         log: (e) => {
           const line = esmLogLine(e, resources.streamName);
           if (line) log(line);

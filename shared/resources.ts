@@ -29,6 +29,13 @@ export interface GlobalResources {
 }
 
 /** The aggregate table: `pk` always starts with `<region>#`, which IAM LeadingKeys conditions rely on. */
+/**
+ * Timeout of the processor function, deployed (infra) and local (the event source mapping runner) alike: the app
+ * stops early and reports a checkpoint when little time is left, so a long timeout only bounds how long a stuck
+ * invocation can hold its shard.
+ */
+export const PROCESSOR_TIMEOUT_SECONDS = 120;
+
 export const AGGREGATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 
 export function regionResources(config: SluiceConfig, region: string): RegionResources {

@@ -8,6 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SecretRef } from '../../shared/config/schema.ts';
+import { PROCESSOR_TIMEOUT_SECONDS } from '../../shared/resources.ts';
 import { addStatements, secretReadStatements } from '../secret-refs.ts';
 import { grantPutUnder, grantSend, NarrowSqsDestination } from './grants.ts';
 import { type FunctionSettings, SluiceFunction } from './sluice-function.ts';
@@ -75,9 +76,7 @@ export class StreamProcessor extends Construct {
       ...props.functions,
       name: 'process',
       memoryMb: props.memoryMb,
-      // The app stops early and reports a checkpoint when little time is left, so a long timeout only bounds
-      // how long a stuck invocation can hold its shard.
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(PROCESSOR_TIMEOUT_SECONDS),
       description: `sluice stream processor (${props.region})`,
     });
     const role = this.function.role;
