@@ -4,6 +4,8 @@
  * floods of one repeated line). Deterministic for a given seed.
  */
 
+import { rng } from '../bench/corpus.ts';
+
 export const DEMO_PROTOCOLS = ['ndjson', 'otlp', 'hec', 'es-bulk'] as const;
 export type DemoProtocol = (typeof DEMO_PROTOCOLS)[number];
 
@@ -25,20 +27,8 @@ const IBANS = [
 ];
 const PATHS = ['/api/cart', '/api/orders', '/api/search', '/api/login', '/api/pay'];
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same traffic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export function createDemoTraffic(seed = 1): (i: number) => DemoRecord {
-  const rnd = prng(seed);
+  const rnd = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const person = () => `${pick(FIRST)}.${pick(LAST)}`;
   const ip = () => `203.0.113.${1 + Math.floor(rnd() * 254)}`;

@@ -19,7 +19,7 @@ import { mapLimit } from '../../shared/process/concurrency.ts';
 import { defaultTenantFor, type StreamRecord } from '../../shared/process/decode.ts';
 import { RetryableWriteError } from '../../shared/process/errors.ts';
 import { alertFor, failedRecordKey } from '../../shared/process/failure-record.ts';
-import { decide, type GuardRange, type ItemState } from '../../shared/process/guard.ts';
+import { type GuardRange, type ItemState, resumeFrom } from '../../shared/process/guard.ts';
 import { encodeObject, provenanceMetadata, recordObjectKey } from '../../shared/process/objects.ts';
 import {
   PROCESS_METRICS as M,
@@ -170,10 +170,7 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
       }
       const mid = midSequence(plan.outputs, from, upTo);
       if (mid === undefined) {
-        throw new RetryableWriteError(
-          'dynamodb',
-          'one stream record contributes more than one update can hold',
-        );
+        throw new RetryableWriteError('dynamodb', 'one log record contributes more than one update can hold');
       }
       const first = await applyRange(item, from, mid, state);
       if (first === 'conflict') return first;
@@ -185,11 +182,8 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     await mapLimit(items, writeConcurrency, async (item) => {
       let state = states.get(itemId(item));
       for (let round = 0; ; round++) {
-        const d = decide(item, state, range, (hw) => slice(hw, range.lastSeq));
-        if (d.action === 'skip') return;
-        const hw = state?.hw;
-        const from = range.enabled && hw !== undefined && hw >= range.firstSeq ? hw : '';
-        if ((await applyRange(item, from, range.lastSeq, state)) === 'applied') return;
+        const from = resumeFrom(state, range);
+        if (from === undefined || (await applyRange(item, from, range.lastSeq, state)) === 'applied') return;
         if (round + 1 >= maxConflictRounds) {
           throw new RetryableWriteError('dynamodb', `item kept changing under ${maxConflictRounds} attempts`);
         }

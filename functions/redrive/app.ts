@@ -116,8 +116,8 @@ export function createRedriveApp(deps: RedriveDeps): RedriveApp {
     // too (`<seq>.json`, retries exhausted): re-injecting both would deliver user record k twice.
     const whole = new Set(listed.filter((k) => !SUB_RECORD_KEY.test(k)));
     const wholeOf = (k: string) => k.replace(SUB_RECORD_KEY, '.json');
-    const covered = listed.filter((k) => SUB_RECORD_KEY.test(k) && whole.has(wholeOf(k)));
-    const keys = listed.filter((k) => !covered.includes(k));
+    const covered = new Set(listed.filter((k) => SUB_RECORD_KEY.test(k) && whole.has(wholeOf(k))));
+    const keys = listed.filter((k) => !covered.has(k));
     let redriven = 0;
     let remaining = 0;
     const done: string[] = [];

@@ -21,14 +21,29 @@ export function mergeAggregates(a: AggregateSet, b: AggregateSet): AggregateSet 
   for (const [id, p] of a.patterns) patterns.set(id, { ...p });
   for (const [id, p] of b.patterns) {
     const into = patterns.get(id);
-    if (into === undefined) {
-      patterns.set(id, { ...p });
-    } else {
-      into.count += p.count;
-      if (p.example < into.example) into.example = p.example;
-    }
+    if (into === undefined) patterns.set(id, { ...p });
+    else addPattern(into, p);
   }
   return { counts, patterns };
+}
+
+/** Two partial counts of the same key merged into a new aggregate (the inputs are not modified). */
+export function mergeCount(a: CountAggregate, b: CountAggregate): CountAggregate {
+  const into = cloneCount(a);
+  addCount(into, b);
+  return into;
+}
+
+/** Two partial patterns of the same key merged into a new aggregate (the inputs are not modified). */
+export function mergePattern(a: PatternAggregate, b: PatternAggregate): PatternAggregate {
+  const into = { ...a };
+  addPattern(into, b);
+  return into;
+}
+
+function addPattern(into: PatternAggregate, p: PatternAggregate): void {
+  into.count += p.count;
+  if (p.example < into.example) into.example = p.example;
 }
 
 function cloneCount(c: CountAggregate): CountAggregate {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mergeAggregates } from '../aggregate/merge.ts';
+import { mergeCount, mergePattern } from '../aggregate/merge.ts';
 import type { AggregateSet, CountAggregate, PatternAggregate } from '../aggregate/types.ts';
 
 /**
@@ -79,16 +79,9 @@ export function partitionKey(region: string, tenant: string, windowStart: number
   return `${region}#${tenant}#${new Date(windowStart).toISOString().slice(0, 10)}`;
 }
 
-function emptyItem(
-  kind: 'c' | 'p',
-  tenant: string,
-  windowStart: number,
-  bucket: number,
-  o: ItemOptions,
-): AggregateItem {
+function emptyItem(key: ItemKey, tenant: string, windowStart: number, o: ItemOptions): AggregateItem {
   return {
-    pk: partitionKey(o.region, tenant, windowStart),
-    sk: `${kind}#${pad13(windowStart)}#${String(bucket).padStart(2, '0')}#${o.shardId}`,
+    ...key,
     tenant,
     region: o.region,
     windowStart,
@@ -101,27 +94,29 @@ function emptyItem(
 /** Adds the aggregates of `set` into the bucket items of `into` (keyed by `itemId`), merging shared entries. */
 export function addItems(into: Map<string, AggregateItem>, set: AggregateSet, o: ItemOptions): void {
   const bucketOf = (kind: 'c' | 'p', tenant: string, windowStart: number, bucket: number) => {
-    const item = emptyItem(kind, tenant, windowStart, bucket, o);
-    const id = itemId(item);
-    const existing = into.get(id);
-    if (existing) return existing;
-    into.set(id, item);
+    const key = {
+      pk: partitionKey(o.region, tenant, windowStart),
+      sk: `${kind}#${pad13(windowStart)}#${String(bucket).padStart(2, '0')}#${o.shardId}`,
+    };
+    const id = itemId(key);
+    let item = into.get(id);
+    if (!item) {
+      item = emptyItem(key, tenant, windowStart, o);
+      into.set(id, item);
+    }
     return item;
   };
-  // Entries are shared, never mutated: a second contribution to an entry merges into fresh objects.
-  const put = (item: AggregateItem, part: AggregateSet, fresh: boolean) => {
-    if (!fresh) item.entries = mergeAggregates(item.entries, part);
-    else for (const [id, c] of part.counts) item.entries.counts.set(id, c);
-    if (fresh) for (const [id, p] of part.patterns) item.entries.patterns.set(id, p);
-  };
+  // Entries are shared, never mutated: a second contribution to an entry merges into a fresh object.
   for (const a of set.counts.values()) {
     const e = countEntry(a);
-    const item = bucketOf('c', a.tenant, a.windowStart, e.bucket);
-    put(item, { counts: new Map([[e.id, a]]), patterns: new Map() }, !item.entries.counts.has(e.id));
+    const counts = bucketOf('c', a.tenant, a.windowStart, e.bucket).entries.counts;
+    const prev = counts.get(e.id);
+    counts.set(e.id, prev ? mergeCount(prev, a) : a);
   }
   for (const a of set.patterns.values()) {
     const e = patternEntry(a);
-    const item = bucketOf('p', a.tenant, a.windowStart, e.bucket);
-    put(item, { counts: new Map(), patterns: new Map([[e.id, a]]) }, !item.entries.patterns.has(e.id));
+    const patterns = bucketOf('p', a.tenant, a.windowStart, e.bucket).entries.patterns;
+    const prev = patterns.get(e.id);
+    patterns.set(e.id, prev ? mergePattern(prev, a) : a);
   }
 }

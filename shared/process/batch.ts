@@ -81,7 +81,6 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
     session: PipelineSession;
     /** Stream record of the first KEPT line (names the object); the first record fed until one is kept. */
     firstSequence: string;
-    kept: boolean;
     lastSequence: string;
     /** Records pushed into the session so far: outputs' `index` counts from it. */
     pushed: number;
@@ -112,7 +111,6 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
             partition: partitionOf(tenant, group[0]!.ingest.receivedAt),
             session: pipeline.session(),
             firstSequence: record.sequenceNumber,
-            kept: false,
             lastSequence: record.sequenceNumber,
             pushed: 0,
             outputs: [],
@@ -125,10 +123,7 @@ export function planBatch(records: readonly StreamRecord[], ctx: BatchContext): 
         for (const o of p.session.push(group)) {
           // The object is named after its first kept line's record: an attempt that kept nothing of a partition
           // before a checkpoint then names its object as the earlier attempt did, and overwrites it.
-          if (!p.kept) {
-            p.kept = true;
-            p.firstSequence = record.sequenceNumber;
-          }
+          if (p.outputs.length === 0) p.firstSequence = record.sequenceNumber;
           const position = recordPosition(seq, unitNo, indices[o.index - base]!);
           p.outputs.push({ seq: position, tenant: p.partition.tenant, record: o.record, line: o.line });
         }

@@ -1,10 +1,7 @@
-import type { AggregateItem } from './aggregate-items.ts';
-import { itemId } from './aggregate-items.ts';
-
 /**
  * Exactly-once aggregates without transactions. Each item keeps, per shard, the highest stream position (a log
- * record inside a stream record, see `recordPosition` in seq.ts) up to which it already counts: `hw[shard]`. Shards are processed strictly in order (parallelization factor
- * 1), so for a batch covering [first, last] of a shard:
+ * record inside a stream record, see `recordPosition` in seq.ts) up to which it already counts: `hw[shard]`.
+ * Shards are processed strictly in order (parallelization factor 1), so for a batch covering [first, last]:
  *   - no hw, or hw < first: nothing of this batch is in the item → add the whole batch's contribution;
  *   - hw ≥ last: everything is in → write nothing (a replay costs reads only);
  *   - first ≤ hw < last: an earlier attempt (bisected half, larger or smaller batch) counted a prefix → add the
@@ -30,10 +27,6 @@ export interface Guard {
   next: string;
 }
 
-export type Decision =
-  | { action: 'skip' }
-  | { action: 'apply'; item: AggregateItem; guard: Guard | undefined };
-
 export interface GuardRange {
   shardId: string;
   /** Before every position of the batch's first stream record, and after every one of its last (or of its processed prefix). */
@@ -43,18 +36,13 @@ export interface GuardRange {
   enabled: boolean;
 }
 
-/** `after(hw)` returns the items of only the records after hw (see `itemsBetween`); called only when needed. */
-export function decide(
-  item: AggregateItem,
-  state: ItemState | undefined,
-  range: GuardRange,
-  after: (hw: string) => ReadonlyMap<string, AggregateItem>,
-): Decision {
-  if (!range.enabled) return { action: 'apply', item, guard: undefined };
+/**
+ * Where this batch's contribution to an item starts: `''` (all of it: no hw, an hw from an earlier batch, or the
+ * guard off), the hw itself (an earlier attempt counted up to it), or undefined when the item already counts the
+ * whole batch (a replay: write nothing).
+ */
+export function resumeFrom(state: ItemState | undefined, range: GuardRange): string | undefined {
   const hw = state?.hw;
-  const guard = { shardId: range.shardId, expected: hw, next: range.lastSeq };
-  if (hw === undefined || hw < range.firstSeq) return { action: 'apply', item, guard };
-  if (hw >= range.lastSeq) return { action: 'skip' };
-  const rest = after(hw).get(itemId(item));
-  return rest ? { action: 'apply', item: rest, guard } : { action: 'skip' };
+  if (!range.enabled || hw === undefined || hw < range.firstSeq) return '';
+  return hw >= range.lastSeq ? undefined : hw;
 }
