@@ -4,7 +4,7 @@
  * floods of one repeated line). Deterministic for a given seed.
  */
 
-import { rng } from '../bench/corpus.ts';
+import { rng } from '../shared/prng.ts';
 
 export const DEMO_PROTOCOLS = ['ndjson', 'otlp', 'hec', 'es-bulk'] as const;
 export type DemoProtocol = (typeof DEMO_PROTOCOLS)[number];

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDynamoAggregateStore } from '../shared/adapters/aggregate-store.ts';
+import { listObjects, readAllLines } from '../shared/adapters/bucket-reader.ts';
 import { createClients } from '../shared/adapters/clients.ts';
-import { listObjects, readAllLines } from './bucket-reader.ts';
+import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../shared/local/state.ts';
 import { createDemoTraffic, DEMO_PROTOCOLS, type DemoProtocol, encodeDemo } from './demo-traffic.ts';
 import { byDimension, type MetricTotals } from './metrics-recorder.ts';
-import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from './state.ts';
 
 /**
  * `npm run demo [-- --records N]`: mixed traffic to the running local stack (`npm start`), then a summary a

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { listObjects, readObjectLines } from '../shared/adapters/bucket-reader.ts';
 import { createClients } from '../shared/adapters/clients.ts';
-import { listObjects, readObjectLines } from './bucket-reader.ts';
+import { DEFAULT_LOCAL_STATE_PATH, type LocalState, readLocalState } from '../shared/local/state.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
-import { DEFAULT_LOCAL_STATE_PATH, type LocalState, readLocalState } from './state.ts';
 
 /**
  * `npm run load [-- --duration 20 --connections 8 --lines 500 --self]`: autocannon on loopback against the running

@@ -6,10 +6,10 @@ import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createClients } from '../shared/adapters/clients.ts';
 import { loadConfig } from '../shared/config/load.ts';
+import type { LocalState } from '../shared/local/state.ts';
 import { globalResources, regionResources } from '../shared/resources.ts';
 import { devSecrets } from './dev-config.ts';
 import { derivedConfig, HMAC_PARAMETER, LOCALSTACK_OUTPUTS_PATH, localstackEndpoint } from './localstack.ts';
-import type { LocalState } from './state.ts';
 
 /**
  * `npm run localstack:deploy [-- --config F --region R]`: deploys the CDK app (global stack + the region's pipeline

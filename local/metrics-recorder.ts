@@ -1,4 +1,4 @@
-import type { ProcessMetrics } from '../functions/process/telemetry.ts';
+import type { ProcessMetrics } from '../shared/runtime/telemetry.ts';
 
 /** Counter totals as `.sluice/metrics.json` holds them: `name` or `name|dimension=value` → sum. */
 export type MetricTotals = Record<string, number>;

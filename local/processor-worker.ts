@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { createClients } from '../shared/adapters/clients.ts';
 import { createSecretResolver } from '../shared/adapters/secrets.ts';
 import { loadConfig } from '../shared/config/load.ts';
+import { readLocalState } from '../shared/local/state.ts';
 import { overlayDevSecrets } from './dev-config.ts';
 import { createLocalProcessor, type EsmOverrides } from './processor.ts';
-import { readLocalState } from './state.ts';
 
 /**
  * The processor and its event source mapping as a separate process, against a stack started elsewhere (with

@@ -1,10 +1,10 @@
 import { createProcessApp, type ProcessApp } from '../functions/process/app.ts';
-import type { ProcessMetrics } from '../functions/process/telemetry.ts';
 import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
 import type { SecretResolver } from '../shared/adapters/secrets.ts';
 import type { SluiceConfig } from '../shared/config/load.ts';
 import { PROCESSOR_TIMEOUT_SECONDS } from '../shared/resources.ts';
+import type { ProcessMetrics } from '../shared/runtime/telemetry.ts';
 import { type CheckpointStore, fileCheckpointStore, memoryCheckpointStore } from './esm/checkpoints.ts';
 import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from './esm/runner.ts';
 import type { EsmLogEvent } from './esm/shard-consumer.ts';

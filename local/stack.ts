@@ -10,6 +10,7 @@ import { createKinesisProducer } from '../shared/adapters/kinesis-producer.ts';
 import { createSecretResolver } from '../shared/adapters/secrets.ts';
 import { createKinesisStreamReader } from '../shared/adapters/stream-reader.ts';
 import { loadConfig, type SluiceConfig } from '../shared/config/load.ts';
+import type { LocalState } from '../shared/local/state.ts';
 import { devSecrets, overlayDevSecrets } from './dev-config.ts';
 import { type Emulators, startEmulators } from './emulators/start.ts';
 import type { EsmRunner } from './esm/runner.ts';
@@ -19,7 +20,6 @@ import { createMetricsRecorder, type MetricsRecorder } from './metrics-recorder.
 import { createLocalProcessor, type EsmOverrides } from './processor.ts';
 import { type ProvisionedRegion, provision } from './provision.ts';
 import { createSqsPoller } from './sqs-poller.ts';
-import type { LocalState } from './state.ts';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
 export const DEFAULT_STATE_DIR = '.sluice';

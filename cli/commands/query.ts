@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_STATE_PATH, type LocalState, readLocalState } from '../../local/state.ts';
 import { createDynamoAggregateStore } from '../../shared/adapters/aggregate-store.ts';
 import { type Clients, createClients, type Endpoints } from '../../shared/adapters/clients.ts';
 import { loadConfig, type SluiceConfig } from '../../shared/config/load.ts';
+import { DEFAULT_LOCAL_STATE_PATH, type LocalState, readLocalState } from '../../shared/local/state.ts';
 import { queryAggregates } from '../../shared/query/query.ts';
 import type { QueryResult } from '../../shared/query/summarize.ts';
 import { globalResources } from '../../shared/resources.ts';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../local/state.ts';
+import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../shared/local/state.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 

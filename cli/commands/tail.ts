@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { listObjects, readObjectLines } from '../../local/bucket-reader.ts';
-import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../local/state.ts';
+import { listObjects, readObjectLines } from '../../shared/adapters/bucket-reader.ts';
 import { createClients } from '../../shared/adapters/clients.ts';
+import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../shared/local/state.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 

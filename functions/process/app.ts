@@ -27,7 +27,7 @@ import {
   type ProcessLogger,
   type ProcessMetrics,
   silentLogger,
-} from './telemetry.ts';
+} from '../../shared/runtime/telemetry.ts';
 
 export interface ProcessDeps {
   config: SluiceConfig;

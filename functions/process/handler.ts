@@ -12,8 +12,8 @@ import { createClients } from '../../shared/adapters/clients.ts';
 import { createSecretResolver } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import { coldStart } from '../../shared/runtime/cold-start.ts';
+import { METRIC_NAMESPACE, type ProcessMetrics } from '../../shared/runtime/telemetry.ts';
 import { createProcessApp, type ProcessHandler } from './app.ts';
-import { METRIC_NAMESPACE, type ProcessMetrics } from './telemetry.ts';
 import { awsStores, resolveHmacKeys } from './wiring.ts';
 
 const logger = new Logger({ serviceName: 'sluice-process' });

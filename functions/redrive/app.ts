@@ -5,8 +5,8 @@ import type { RecordSink } from '../../shared/adapters/kinesis-producer.ts';
 import type { StreamReader } from '../../shared/adapters/stream-reader.ts';
 import type { EsmFailureMessage } from '../../shared/failure/esm-failure.ts';
 import { alertFor, type FailedRecord } from '../../shared/process/failure-record.ts';
-import type { ProcessLogger } from '../process/telemetry.ts';
-import { silentLogger } from '../process/telemetry.ts';
+import type { ProcessLogger } from '../../shared/runtime/telemetry.ts';
+import { silentLogger } from '../../shared/runtime/telemetry.ts';
 
 /**
  * Redrive: the way back from the failure store.

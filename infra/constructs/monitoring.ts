@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE, PROCESS_METRICS } from '../../functions/process/telemetry.ts';
+import { METRIC_NAMESPACE, PROCESS_METRICS } from '../../shared/runtime/telemetry.ts';
 
 /**
  * The processor's EMF metrics the dashboard graphs (names from functions/process/telemetry.ts): `RecordsDropped`

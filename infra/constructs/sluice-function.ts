@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE } from '../../functions/process/telemetry.ts';
+import { METRIC_NAMESPACE } from '../../shared/runtime/telemetry.ts';
 import { InfraError } from '../errors.ts';
 
 /** Where the handlers find the config inside the deployed bundle (`/var/task` is the Lambda code root). */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCALSTACK_OUTPUTS_PATH, localstackEndpoint } from '../../local/localstack.ts';
 import { type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
-import type { LocalState } from '../../local/state.ts';
 import { type Clients, createClients } from '../../shared/adapters/clients.ts';
+import type { LocalState } from '../../shared/local/state.ts';
 import { storedLines } from '../helpers/e2e.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { listObjects, readAllLines } from '../../local/bucket-reader.ts';
-import type { LocalState } from '../../local/state.ts';
 import { createDynamoAggregateStore } from '../../shared/adapters/aggregate-store.ts';
+import { listObjects, readAllLines } from '../../shared/adapters/bucket-reader.ts';
 import type { Clients } from '../../shared/adapters/clients.ts';
+import type { LocalState } from '../../shared/local/state.ts';
 
 /** What the helpers need of a running pipeline (the embedded stack or a LocalStack deployment). */
 export interface PipelineHandle {

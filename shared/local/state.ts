@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Endpoints } from '../shared/adapters/clients.ts';
+import type { Endpoints } from '../adapters/clients.ts';
 
 /** `.sluice/local.json`, written by `npm start`; the CLI's default target. */
 export interface LocalState {
