@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Annotations, type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SluiceConfig } from '../shared/config/load.ts';
+import { wellKnownKey } from '../shared/config/well-known-keys.ts';
 import { globalResources, regionResources } from '../shared/resources.ts';
+import { InfraError } from './errors.ts';
 import { suppressAccepted } from './nag.ts';
 import { envRefs, secretUse } from './secret-refs.ts';
 import { GlobalStack } from './stacks/global-stack.ts';
@@ -33,6 +35,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * come from the config; each pipeline stack depends on the global one (its table replica must exist first).
  */
 export function buildSluiceApp(app: App, config: SluiceConfig, options: SluiceAppOptions): SluiceStacks {
+  refuseWellKnownKeys(config);
   applyFeatureFlags(app);
   const account = config.account ?? options.defaultAccount;
   const configPath = resolve(options.configPath);
@@ -101,10 +104,24 @@ function warnAboutConfig(stack: PipelineStack, config: SluiceConfig, region: str
       `secret reference {env: ${name}} cannot be resolved in Lambda: the CDK app never puts secrets in function environment variables. Use {secretArn} or {ssmParameter} for deployed stacks.`,
     );
   }
-  if (!config.account) {
-    Annotations.of(stack).addWarningV2(
-      'sluice:no-account',
-      `config has no "account": bucket name ${regionResources(config, region).bucketName} contains "local" and may already be taken in S3's global namespace. Set account in the config.`,
-    );
-  }
+}
+
+/**
+ * An ingestion key whose plaintext is public (`test`, `changeme`, …) opens the endpoint to anyone: refused unless
+ * the config marks it `example: true` (documentation and test fixtures).
+ */
+function refuseWellKnownKeys(config: SluiceConfig): void {
+  const problems: string[] = [];
+  config.tenants.forEach((t, i) => {
+    t.keys.forEach((k, j) => {
+      if (!('sha256' in k) || k.example) return;
+      const plain = wellKnownKey(k.sha256);
+      if (plain !== undefined) {
+        problems.push(
+          `tenants.${i}.keys.${j}.sha256 (${t.id}/${k.id}) is the hash of the well-known key "${plain}": use a random key, or mark it example: true if this config is never deployed`,
+        );
+      }
+    });
+  });
+  if (problems.length > 0) throw new InfraError(`refusing to synthesize:\n  - ${problems.join('\n  - ')}`);
 }

@@ -1,3 +1,4 @@
+import { bucketName, LOCAL_ACCOUNT } from './bucket-name.ts';
 import type { SluiceConfig } from './config/load.ts';
 
 /**
@@ -28,7 +29,6 @@ export interface GlobalResources {
   homeAwsRegion: string;
 }
 
-/** The aggregate table: `pk` always starts with `<region>#`, which IAM LeadingKeys conditions rely on. */
 /**
  * Timeout of the processor function, deployed (infra) and local (the event source mapping runner) alike: the app
  * stops early and reports a checkpoint when little time is left, so a long timeout only bounds how long a stuck
@@ -36,9 +36,14 @@ export interface GlobalResources {
  */
 export const PROCESSOR_TIMEOUT_SECONDS = 120;
 
+/** The aggregate table: `pk` always starts with `<region>#`, which IAM LeadingKeys conditions rely on. */
 export const AGGREGATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 
-export function regionResources(config: SluiceConfig, region: string): RegionResources {
+/**
+ * `account` is the deploy-time account (in infra `Stack.of(this).account`, a token when the config names none);
+ * it is used only when the config has no `account`. Without either (the local stack) the bucket name says `local`.
+ */
+export function regionResources(config: SluiceConfig, region: string, account?: string): RegionResources {
   const r = config.regions[region];
   if (!r) throw new RangeError(`unknown region "${region}"`);
   const base = `${config.project}-${region}`;
@@ -47,8 +52,7 @@ export function regionResources(config: SluiceConfig, region: string): RegionRes
     awsRegion: r.awsRegion,
     stackName: `${base}-pipeline`,
     streamName: `${base}-records`,
-    // Bucket names are global: account and AWS region keep them unique when an account id is configured.
-    bucketName: `${base}-${config.account ?? 'local'}-${r.awsRegion}`,
+    bucketName: bucketName(config.project, region, config.account ?? account ?? LOCAL_ACCOUNT, r.awsRegion),
     failureQueueName: `${base}-failures`,
     failureQueueDlqName: `${base}-failures-dlq`,
     esmFailureQueueName: `${base}-esm-failures`,

@@ -48,7 +48,8 @@ export class PipelineStack extends Stack {
     const { config, region } = props;
     const regionConfig = config.regions[region];
     if (!regionConfig) throw new RangeError(`unknown region "${region}"`);
-    const names = regionResources(config, region);
+    // Without an account in the config, the deploy-time one (a token) keeps the bucket name globally unique.
+    const names = regionResources(config, region, this.account);
     const { tableName } = globalResources(config);
     const secrets = secretUse(config, region);
 

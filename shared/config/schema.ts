@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bucketName, MAX_BUCKET_NAME_LENGTH } from '../bucket-name.ts';
 
 /**
  * The one configuration file of sluice. Every object is strict: an unknown key is an error that names its path,
@@ -39,6 +40,11 @@ const ingestionKey = z.union([
   z.strictObject({
     id: name,
     sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the hex SHA-256 of the key'),
+    /**
+     * Marks a documentation or test key whose plaintext is public (`test`, `changeme`, …): `cdk synth` refuses
+     * such hashes unless they carry this mark, so an example key never guards a deployed endpoint by accident.
+     */
+    example: z.literal(true).optional(),
   }),
   z.strictObject({ id: name, secret: secretRefSchema }),
 ]);
@@ -139,21 +145,48 @@ const detectorSetting = z.union([
   z.strictObject({ enabled: z.boolean().default(true), mode: z.enum(MASK_MODES).optional() }),
 ]);
 
-export const maskSchema = z.strictObject({
-  /** `detect`: scan every string; `allowList`: only the listed fields pass unmasked, everything else is masked. */
-  policy: z.enum(['detect', 'allowList']).default('detect'),
-  /** Default mode for every detector. */
-  mode: z.enum(MASK_MODES).default('placeholder'),
-  detectors: z.partialRecord(z.enum(DETECTOR_NAMES), detectorSetting).default({}),
-  /** Field names (case-insensitive substrings) whose values are masked whatever they hold. */
-  sensitiveKeys: z
-    .array(z.string().min(1))
-    .default(['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie']),
-  /** With policy allowList: field paths whose values pass (still scanned by the detectors). */
-  allowList: z.array(fieldPath).default([]),
-  /** Key for HMAC pseudonyms. Required when any detector uses mode `hmac`. */
-  hmacKey: secretRefSchema.optional(),
-});
+/** Enabled detectors whose effective mode (their own, else the mask's) is `hmac`. */
+function hmacDetectors(mask: {
+  mode: MaskMode;
+  detectors: Partial<Record<DetectorName, z.infer<typeof detectorSetting>>>;
+}): DetectorName[] {
+  return DETECTOR_NAMES.filter((d) => {
+    const setting = mask.detectors[d];
+    if (setting === false || (typeof setting === 'object' && !setting.enabled)) return false;
+    return ((typeof setting === 'object' ? setting.mode : undefined) ?? mask.mode) === 'hmac';
+  });
+}
+
+export const maskSchema = z
+  .strictObject({
+    /** `detect`: scan every string; `allowList`: only the listed fields pass unmasked, everything else is masked. */
+    policy: z.enum(['detect', 'allowList']).default('detect'),
+    /** Default mode for every detector. */
+    mode: z.enum(MASK_MODES).default('placeholder'),
+    detectors: z.partialRecord(z.enum(DETECTOR_NAMES), detectorSetting).default({}),
+    /** Field names (case-insensitive substrings) whose values are masked whatever they hold. */
+    sensitiveKeys: z
+      .array(z.string().min(1))
+      .default(['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie']),
+    /** With policy allowList: field paths whose values pass (still scanned by the detectors). */
+    allowList: z.array(fieldPath).default([]),
+    /** Key for HMAC pseudonyms. Required when any detector uses mode `hmac`. */
+    hmacKey: secretRefSchema.optional(),
+  })
+  .superRefine((mask, ctx) => {
+    // The masker refuses to start without a key for hmac mode: caught here, it is a validation error at its path
+    // instead of a processor that fails every cold start.
+    if (mask.hmacKey) return;
+    const users = hmacDetectors(mask);
+    if (users.length === 0) return;
+    const named =
+      users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', ');
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hmacKey'],
+      message: `is required: mode hmac is used by ${named}`,
+    });
+  });
 export type MaskConfig = z.infer<typeof maskSchema>;
 
 export const aggregateSchema = z.strictObject({
@@ -217,11 +250,22 @@ export const regionSchema = z.strictObject({
   bucket: z
     .strictObject({
       expireDays: z.number().int().min(1).default(90),
+      /** S3 allows STANDARD_IA only after 30 days, and a transition at or after expiry would never happen. */
       infrequentAccessAfterDays: z.number().int().min(30).optional(),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((b, ctx) => {
+      if (b.infrequentAccessAfterDays !== undefined && b.infrequentAccessAfterDays >= b.expireDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['infrequentAccessAfterDays'],
+          message: `must be less than expireDays (${b.expireDays}): objects expire before they would move`,
+        });
+      }
+    }),
   alarmEmail: z.email().optional(),
 });
+
 export type RegionConfig = z.infer<typeof regionSchema>;
 
 export const tenantSchema = z.strictObject({
@@ -273,6 +317,45 @@ export const configSchema = z
       }
       seen.add(t.id);
     });
+    const hashes = new Map<string, string>();
+    cfg.tenants.forEach((t, i) => {
+      t.keys.forEach((k, j) => {
+        if (!('sha256' in k)) return;
+        // Authentication takes the first match: a shared hash would file one tenant's data under another.
+        const first = hashes.get(k.sha256);
+        if (first) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', i, 'keys', j, 'sha256'],
+            message: `is the same key as ${first}: every ingestion key must be unique`,
+          });
+        } else hashes.set(k.sha256, `${t.id}/${k.id}`);
+      });
+    });
+    for (const region of Object.keys(cfg.regions)) {
+      // Deployed names hold a 12-digit account id (configured or the deploy-time one).
+      const awsRegion = cfg.regions[region]?.awsRegion ?? '';
+      const length = bucketName(cfg.project, region, '0'.repeat(12), awsRegion).length;
+      if (length > MAX_BUCKET_NAME_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', region],
+          message: `gives a bucket name of ${length} characters (S3 allows ${MAX_BUCKET_NAME_LENGTH}): shorten project or the region name`,
+        });
+      }
+    }
+    for (const [key, r] of Object.entries(cfg.regions)) {
+      // A regional API's custom domain needs an ACM certificate of that same AWS region.
+      const cert = r.ingest.customDomain?.certificateArn;
+      const certRegion = cert?.split(':')[3];
+      if (cert && certRegion !== r.awsRegion) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', key, 'ingest', 'customDomain', 'certificateArn'],
+          message: `must be a certificate of ${r.awsRegion} (regional endpoint), not of ${certRegion || 'no region'}`,
+        });
+      }
+    }
     const awsRegions = new Set<string>();
     for (const [key, r] of Object.entries(cfg.regions)) {
       if (awsRegions.has(r.awsRegion)) {

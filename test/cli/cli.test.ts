@@ -103,6 +103,23 @@ describe('sluice validate', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a config in hmac mode without a key exits 1 naming mask.hmacKey', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+    const bad = join(dir, 'hmac.yaml');
+    writeFileSync(
+      bad,
+      [
+        'version: 1',
+        'regions: { eu: { awsRegion: eu-west-1 } }',
+        'defaults: { pipeline: { mask: { detectors: { email: { mode: hmac } } } } }',
+        `tenants: [{ id: acme, homeRegion: eu, keys: [{ id: k, sha256: ${'a'.repeat(64)} }] }]`,
+      ].join('\n'),
+    );
+    const { code, stderr } = sluice(['validate', '--config', bad]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('defaults.pipeline.mask.hmacKey: is required: mode hmac is used by email');
+  });
+
   it('unknown commands and flags are usage errors', () => {
     expect(sluice(['frobnicate']).code).toBe(2);
     const r = sluice(['validate', '--nope']);

@@ -28,6 +28,19 @@ describe.concurrent('infra/app.ts config errors', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('refuses an ingestion key hash of a well-known string unless the config marks it example: true', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-infra-'));
+    const path = join(dir, 'test-key.yaml');
+    writeFileSync(path, readFileSync(EXAMPLE_CONFIG, 'utf8').replace(/,\s*example: true/, ''));
+    const { status, stderr } = runApp({ SLUICE_CONFIG: path });
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      'tenants.0.keys.0.sha256 (acme/fluentbit) is the hash of the well-known key "test"',
+    );
+    expect(stderr).not.toContain('globex/vector');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('a missing config file exits 1 with the path', () => {
     const { status, stderr } = runApp({ SLUICE_CONFIG: 'config/does-not-exist.yaml' });
     expect(status).toBe(1);
@@ -72,6 +85,20 @@ describe('the example config (what `npx cdk synth` deploys)', () => {
       Environment: { Variables: Match.objectLike({ SLUICE_HMAC_KEY: Match.absent() }) },
     });
   }, 120_000);
+
+  it('names buckets after the deploy-time account when the config has none (never "local")', () => {
+    for (const region of ['eu', 'us']) {
+      const buckets = s.pipeline(region).findResources('AWS::S3::Bucket');
+      const names = Object.values(buckets)
+        .map((b) => (b as { Properties?: { BucketName?: unknown } }).Properties?.BucketName)
+        .filter((n) => n !== undefined);
+      expect(names).toHaveLength(1);
+      const name = JSON.stringify(names[0]);
+      expect(name).not.toContain('local');
+      expect(name).toContain('AWS::AccountId');
+      expect(name).toContain(`sluice-${region}-`);
+    }
+  });
 
   it('keeps one pipeline per residency region, with on-demand in eu and 2 shards in us', () => {
     s.pipeline('eu').hasResourceProperties('AWS::Kinesis::Stream', {

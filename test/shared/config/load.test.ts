@@ -113,7 +113,7 @@ describe('config errors name the key path', () => {
 
   it('duplicate tenants and reused AWS regions', () => {
     const doc = minimal() as Record<string, unknown> & { tenants: unknown[] };
-    doc.tenants.push(doc.tenants[0]);
+    doc.tenants.push({ ...minimal().tenants[0]!, keys: [{ id: 'k1', sha256: 'b'.repeat(64) }] });
     doc.regions = { eu: { awsRegion: 'eu-west-1' }, eu2: { awsRegion: 'eu-west-1' } };
     expect(problems(doc)).toEqual([
       'tenants.1.id: duplicate tenant id "acme"',
