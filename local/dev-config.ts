@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SluiceConfig, Tenant } from '../shared/config/load.ts';
 import type { SecretRef } from '../shared/config/schema.ts';
+import { LOCAL_HMAC_ENV } from '../shared/local/state.ts';
 
 /** Development credentials of a local stack, kept in `.sluice/local.json` so restarts reuse them. */
 export interface DevSecrets {
@@ -10,8 +11,6 @@ export interface DevSecrets {
 }
 
 export const DEV_KEY_ID = 'local-dev';
-/** Environment variable the local processor reads HMAC keys from when the config names a cloud secret. */
-export const LOCAL_HMAC_ENV = 'SLUICE_LOCAL_HMAC_KEY';
 
 const newKey = (prefix: string) => `${prefix}_${randomBytes(24).toString('base64url')}`;
 

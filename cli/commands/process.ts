@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { LOCAL_HMAC_ENV } from '../../local/dev-config.ts';
 import type { SluiceConfig, Tenant } from '../../shared/config/load.ts';
+import { LOCAL_HMAC_ENV } from '../../shared/local/state.ts';
 import { createPipeline } from '../../shared/pipeline/pipeline.ts';
 import type { NormalizeContext } from '../../shared/record/normalize.ts';
 import { parseLogLine } from '../../shared/record/parse-line.ts';

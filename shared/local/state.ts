@@ -26,6 +26,9 @@ export interface LocalState {
 
 export const DEFAULT_LOCAL_STATE_PATH = '.sluice/local.json';
 
+/** Environment variable the local processor and `sluice process` read HMAC keys from when the config names a cloud secret. */
+export const LOCAL_HMAC_ENV = 'SLUICE_LOCAL_HMAC_KEY';
+
 export class LocalStateError extends Error {
   override readonly name = 'LocalStateError';
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEV_KEY_ID, devSecrets, LOCAL_HMAC_ENV, overlayDevSecrets } from '../../local/dev-config.ts';
+import { DEV_KEY_ID, devSecrets, overlayDevSecrets } from '../../local/dev-config.ts';
 import { loadConfig } from '../../shared/config/load.ts';
+import { LOCAL_HMAC_ENV } from '../../shared/local/state.ts';
 
 describe('development credentials of the local stack', () => {
   const config = loadConfig('config/example.yaml');
