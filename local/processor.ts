@@ -1,3 +1,4 @@
+import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { createProcessApp, type ProcessApp } from '../functions/process/app.ts';
 import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
@@ -8,7 +9,7 @@ import type { ProcessMetrics } from '../shared/runtime/telemetry.ts';
 import { type CheckpointStore, fileCheckpointStore, memoryCheckpointStore } from './esm/checkpoints.ts';
 import { createEsmRunner, type EsmRunner, type EsmRunnerOptions } from './esm/runner.ts';
 import type { EsmLogEvent } from './esm/shard-consumer.ts';
-import { type EsmSettings, esmSettingsFromConfig } from './esm/types.ts';
+import { type EsmHandler, type EsmSettings, esmSettingsFromConfig } from './esm/types.ts';
 import type { ProvisionedRegion } from './provision.ts';
 
 export type EsmOverrides = Partial<EsmSettings> &
@@ -27,8 +28,19 @@ export interface LocalProcessorOptions {
   checkpointsPath?: string;
   metrics?: ProcessMetrics;
   esm?: EsmOverrides;
+  /**
+   * Wraps every invocation (tests only): the crash test's worker SIGKILLs itself from inside a batch, so "a batch
+   * was in flight with its checkpoint persisted" holds by construction rather than by the timing of a kill.
+   */
+  aroundInvoke?: AroundInvoke;
   log: (line: string) => void;
 }
+
+type Invoke = (
+  event: Parameters<EsmHandler>[0],
+  context: Parameters<EsmHandler>[1],
+) => Promise<KinesisStreamBatchResponse | undefined | null>;
+export type AroundInvoke = (...args: [...Parameters<Invoke>, invoke: Invoke]) => ReturnType<Invoke>;
 
 export interface LocalProcessor {
   app: ProcessApp;
@@ -67,7 +79,9 @@ export async function createLocalProcessor(o: LocalProcessorOptions): Promise<Lo
         kinesis: o.clients.kinesis,
         streamName: resources.streamName,
         awsRegion: resources.awsRegion,
-        handler: (event, context) => app(event, context),
+        handler: o.aroundInvoke
+          ? (event, context) => o.aroundInvoke!(event, context, (e, c) => app(e, c))
+          : (event, context) => app(event, context),
         settings: { ...esmSettingsFromConfig(config.regions[region]!.processor), ...settings },
         checkpoints: checkpoints(),
         onFailure: { sqs: o.sqsForFailures, queueUrl: resources.esmFailureQueueUrl },

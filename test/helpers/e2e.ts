@@ -43,21 +43,74 @@ export async function aggregateTotals(
   return { total, byService };
 }
 
-/** POSTs NDJSON lines to /ingest, retrying 429/503 (nothing was accepted then). */
-export async function postNdjson(url: string, key: string, records: readonly object[]): Promise<void> {
+/** POSTs NDJSON lines to /ingest, retrying 429/503 (nothing was accepted then); `signal` abandons it. */
+export async function postNdjson(
+  url: string,
+  key: string,
+  records: readonly object[],
+  signal?: AbortSignal,
+): Promise<void> {
   const body = `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(`${url}/ingest`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' },
       body,
+      ...(signal && { signal }),
     });
     const text = await res.text();
     if (res.ok) return;
     if ((res.status === 429 || res.status === 503) && attempt < 10) {
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200, signal);
       continue;
     }
     throw new Error(`ingest answered ${res.status}: ${text}`);
   }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+export interface Traffic {
+  /** Resolves when every request was answered; rejects with the first failure (not after `stop`). */
+  done(): Promise<void>;
+  /** Abandons the requests still in flight and waits for them to settle: call it before stopping the stack. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Requests sent while the test does something else (kills a processor, stops the stack). The run's rejection is
+ * held until `done()` is awaited, so a test that fails before that, or a stack stopped under the requests, leaves
+ * no unhandled rejection behind; `stop()` aborts what is still in flight.
+ */
+export function backgroundTraffic(send: (signal: AbortSignal) => Promise<void>): Traffic {
+  const abort = new AbortController();
+  const run = send(abort.signal);
+  const settled = run.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  return {
+    async done() {
+      const err = await settled;
+      if (err !== undefined) throw err;
+    },
+    async stop() {
+      abort.abort(new Error('background traffic stopped'));
+      await settled;
+    },
+  };
 }

@@ -80,6 +80,19 @@ export async function waitFor<T>(
   }
 }
 
+/** `fn()`, or a rejection naming `what` once `ms` have passed (a hung probe or child cannot eat the test's timeout). */
+export async function within<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([fn(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The decoded payloads of an event, in order. */
 export function payloads(event: KinesisStreamEvent): string[] {
   return event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString());

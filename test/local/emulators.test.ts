@@ -1,12 +1,12 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoints } from '../../shared/adapters/clients.ts';
-import { waitFor } from '../helpers/local.ts';
+import { waitFor, within } from '../helpers/local.ts';
 
 /**
  * The emulators' lifetime around the process that started them (`npm start`): a terminal's Ctrl-C must not stop
@@ -36,15 +36,31 @@ function startHost(env: NodeJS.ProcessEnv = {}) {
   started.push(child);
   const lines: Record<string, unknown>[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
-  const line = <T>(key: string) => waitFor(() => lines.find((l) => key in l)?.[key] as T | undefined, 30_000);
+  // Starting tsx, the SDK and four emulator processes takes seconds when the cores are busy.
+  const line = <T>(key: string) =>
+    waitFor(() => lines.find((l) => key in l)?.[key] as T | undefined, 60_000, `the host to print "${key}"`);
   return { child, line };
 }
 
+/**
+ * Whether something answers HTTP at `url`. Bounded: without a timeout one probe could wait on a connection nobody
+ * serves (undici's header timeout is 5 min) and eat the test's whole budget with no message; a probe that times out
+ * counts as "still there" and is retried.
+ */
 const answers = (url: string) =>
-  fetch(url).then(
+  fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
     () => true,
-    () => false,
+    (err: Error) => err.name === 'TimeoutError',
   );
+
+/** Whether `pid` still runs: a zombie (exited, not yet reaped by an init that may never reap it) does not. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 describe('local emulators', () => {
   it("keep serving through a Ctrl-C to the starting process's group, until it stops them", async () => {
@@ -55,24 +71,38 @@ describe('local emulators', () => {
     await waitFor(() => host.child.exitCode !== null || undefined);
   });
 
-  it('stop, leaving no temporary folder, when the process that started them dies', async () => {
+  it('stop, leaving no temporary folder, when the process that started them dies', {
+    timeout: 120_000,
+  }, async () => {
     const tmp = join(mkdtempSync(join(tmpdir(), 'sluice-emulators-')), 'tmp');
     mkdirSync(tmp);
     const host = startHost({ TMPDIR: tmp });
     const endpoints = await host.line<Endpoints>('endpoints');
-    orphans.push(
-      ...execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(host.child.pid)], { encoding: 'utf8' })
-        .split('\n')
-        .filter((l) => l.includes('serve.mjs'))
-        .map((l) => Number.parseInt(l, 10)),
-    );
-    expect(orphans).toHaveLength(4);
+    const emulators = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(host.child.pid)], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => l.includes('serve.mjs'))
+      .map((l) => Number.parseInt(l, 10));
+    orphans.push(...emulators);
+    expect(emulators).toHaveLength(4);
     const s3Folders = () => readdirSync(tmp).filter((f) => f.startsWith('sluice-s3-'));
     expect(s3Folders()).toHaveLength(1);
     host.child.kill('SIGKILL');
-    for (const url of Object.values(endpoints)) {
-      await waitFor(async () => !(await answers(url)) || undefined, 5_000, `${url} to close`);
-    }
-    await waitFor(() => s3Folders().length === 0 || undefined, 5_000, 'the s3 folder to go');
+    // Each emulator notices its parent's death on its IPC channel and exits within ~0.5 s (serve.mjs); 10 s is
+    // room for a loaded machine, and each wait says what did not happen.
+    await within(10_000, 'the emulators to exit after their parent died', () =>
+      waitFor(() => emulators.every((pid) => !running(pid)) || undefined, 10_000, 'the emulators to exit'),
+    );
+    await within(10_000, 'the emulator ports to close', () =>
+      Promise.all(
+        Object.values(endpoints).map((url) =>
+          waitFor(async () => !(await answers(url)) || undefined, 10_000, `${url} to close`),
+        ),
+      ),
+    );
+    await within(10_000, 'the in-memory s3 folder to be removed', () =>
+      waitFor(() => s3Folders().length === 0 || undefined, 10_000, 'the s3 folder to go'),
+    );
   });
 });
