@@ -120,7 +120,7 @@ describe.skipIf(target.kind !== 'embedded')('processor crash and restart', () =>
     const shards = Object.values(persisted)[0] ?? {};
     expect(shards[killed!.shardId]).toBe(killed!.checkpoint);
     expect(BigInt(killed!.checkpoint) < BigInt(killed!.firstSequenceNumber)).toBe(true);
-    await within(60_000, 'the traffic to be sent', () => sending.done());
+    await within(150_000, 'the traffic to be sent', () => sending.done());
 
     const second = spawnWorker(stateDir);
     await waitFor(
@@ -150,7 +150,7 @@ describe.skipIf(target.kind !== 'embedded')('processor crash and restart', () =>
       await s.stopProcessor({ abandon: true });
       await s.startProcessor();
     }
-    await within(60_000, 'the traffic to be sent', () => sending.done());
+    await within(150_000, 'the traffic to be sent', () => sending.done());
     await s.runner()!.drained(180_000);
     await expectExact(s);
   });
