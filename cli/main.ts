@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/config/errors.ts';
+import { SluiceError } from '../shared/errors.ts';
 import type { CliIO, Command } from './command.ts';
 import { UsageError } from './errors.ts';
 
@@ -28,6 +28,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 're-inject records parked in the failure store into their region stream',
     load: async () => (await import('./commands/redrive.ts')).redriveCommand,
   },
+  cost: {
+    summary:
+      'monthly AWS cost per line item for a daily volume, from the config, list prices and bench ratios',
+    load: async () => (await import('./commands/cost.ts')).costCommand,
+  },
 };
 
 function help(): string {
@@ -56,10 +61,6 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.stderr.write(`sluice ${name}: ${err.message}\n`);
-      return 1;
-    }
     if (
       err instanceof UsageError ||
       (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
@@ -67,15 +68,10 @@ export async function main(argv: string[], io: CliIO = process): Promise<number>
       io.stderr.write(`sluice ${name}: ${err.message}\n\n${command.usage}\n`);
       return 2;
     }
-    if (
-      err instanceof Error &&
-      err.name.endsWith('Error') &&
-      err.name !== 'Error' &&
-      err.name !== 'TypeError'
-    ) {
-      // Typed errors of sluice's modules carry user-facing messages.
+    if (err instanceof SluiceError) {
+      // Typed errors of sluice's modules carry user-facing messages; anything else is a bug and keeps its stack.
       io.stderr.write(`sluice ${name}: ${err.message}\n`);
-      return 1;
+      return err.exitCode;
     }
     throw err;
   }

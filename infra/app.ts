@@ -1,7 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { ConfigError } from '../shared/config/errors.ts';
 import { loadConfig, type SluiceConfig } from '../shared/config/load.ts';
-import { InfraError } from './errors.ts';
+import { SluiceError } from '../shared/errors.ts';
 import { buildSluiceApp } from './sluice-app.ts';
 
 /**
@@ -21,7 +20,7 @@ let config: SluiceConfig;
 try {
   config = loadConfig(configPath);
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
+  if (!(err instanceof SluiceError)) throw err;
   // The message names the file and every problem; a stack trace would only bury it.
   console.error(`sluice: ${err.message}`);
   process.exit(1);
@@ -33,7 +32,7 @@ try {
     ...(process.env['CDK_DEFAULT_ACCOUNT'] ? { defaultAccount: process.env['CDK_DEFAULT_ACCOUNT'] } : {}),
   });
 } catch (err) {
-  if (!(err instanceof InfraError)) throw err;
+  if (!(err instanceof SluiceError)) throw err;
   console.error(`sluice: ${err.message}`);
   process.exit(1);
 }

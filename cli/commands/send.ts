@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { SluiceError } from '../../shared/errors.ts';
 import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../shared/local/state.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
@@ -10,7 +11,8 @@ const DEFAULT_BATCH = 1000;
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 const MAX_RETRIES = 5;
 
-export class SendError extends Error {
+/** The endpoint refused lines for good, or kept answering 429/503 after the retries. */
+export class SendError extends SluiceError {
   override readonly name = 'SendError';
 }
 

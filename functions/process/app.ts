@@ -17,8 +17,8 @@ import {
 } from '../../shared/process/batch.ts';
 import { mapLimit } from '../../shared/process/concurrency.ts';
 import { defaultTenantFor, type StreamRecord } from '../../shared/process/decode.ts';
-import { RetryableWriteError } from '../../shared/process/errors.ts';
-import { alertFor, failedRecordKey } from '../../shared/process/failure-record.ts';
+import { WriteError } from '../../shared/process/errors.ts';
+import { alertFor, type FailedRecord, failedRecordKey } from '../../shared/process/failure-record.ts';
 import { type GuardRange, type ItemState, resumeFrom } from '../../shared/process/guard.ts';
 import { encodeObject, provenanceMetadata, recordObjectKey } from '../../shared/process/objects.ts';
 import {
@@ -170,7 +170,10 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
       }
       const mid = midSequence(plan.outputs, from, upTo);
       if (mid === undefined) {
-        throw new RetryableWriteError('dynamodb', 'one log record contributes more than one update can hold');
+        // Splitting cannot go below one record: this update can never fit, retrying would only block the shard.
+        throw new WriteError('dynamodb', 'one log record contributes more than one update can hold', {
+          retryable: false,
+        });
       }
       const first = await applyRange(item, from, mid, state);
       if (first === 'conflict') return first;
@@ -185,7 +188,9 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
         const from = resumeFrom(state, range);
         if (from === undefined || (await applyRange(item, from, range.lastSeq, state)) === 'applied') return;
         if (round + 1 >= maxConflictRounds) {
-          throw new RetryableWriteError('dynamodb', `item kept changing under ${maxConflictRounds} attempts`);
+          throw new WriteError('dynamodb', `item kept changing under ${maxConflictRounds} attempts`, {
+            retryable: true,
+          });
         }
         state = await reread(item);
       }
@@ -221,6 +226,48 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     if (plan.poison.length === 0) return;
     const keys = await deps.failures.park(plan.poison);
     await deps.alerts.send(plan.poison.map((r, i) => alertFor(r, keys[i]!)));
+  };
+
+  /**
+   * A write refused for good (WriteError, not retryable) would fail every retry of the batch until the records
+   * expire, blocking the shard. The batch's stream records are parked instead (reason `write-refused`, one alert
+   * each, metric BatchParked by target) and the shard moves on; after the cause is fixed, `sluice redrive` re-injects
+   * them. Writes of the batch that did land stay (as with `retries-exhausted`, see functions/redrive/app.ts).
+   * False when parking failed too (the failure store shares the bucket): the batch is then retried.
+   */
+  const parkBatch = async (batch: readonly StreamRecord[], shardId: string, cause: WriteError) => {
+    const detail = `${cause.target}: ${cause.message}`;
+    const parked: FailedRecord[] = batch.map((r) => ({
+      version: 1,
+      region,
+      shardId,
+      sequenceNumber: r.sequenceNumber,
+      partitionKey: r.partitionKey,
+      reason: 'write-refused',
+      detail,
+      arrivalMs: r.arrivalMs,
+      payload: Buffer.from(r.data).toString('base64'),
+    }));
+    try {
+      const keys = await deps.failures.park(parked);
+      await deps.alerts.send(parked.map((r, i) => alertFor(r, keys[i]!)));
+    } catch (err) {
+      logger.error('parking a refused batch failed; retrying the batch', {
+        shardId,
+        target: cause.target,
+        error: (err as Error).name,
+      });
+      return false;
+    }
+    logger.error('write refused for good; batch parked instead of retried', {
+      shardId,
+      firstSequence: batch[0]?.sequenceNumber,
+      records: batch.length,
+      target: cause.target,
+      message: cause.message,
+    });
+    metrics.count(M.batchParked, 1, { name: 'target', value: cause.target });
+    return true;
   };
 
   const run = async (event: KinesisStreamEvent, context: LambdaContextLike): Promise<BatchReport> => {
@@ -265,10 +312,26 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     ]);
     const writes = aggregates.status === 'fulfilled' ? aggregates.value : 0;
     const objectCount = objects.status === 'fulfilled' ? objects.value : 0;
-    const failures = [objects, aggregates, poison].filter((r) => r.status === 'rejected');
+    const failures = [objects, aggregates, poison]
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as unknown);
+    const refused = failures.find((e): e is WriteError => e instanceof WriteError && !e.retryable);
+    if (refused && poison.status === 'fulfilled') {
+      const parked = await parkBatch(records.slice(0, plan.processed), shardId, refused);
+      if (parked) {
+        const rest = plan.processed < records.length ? failFrom(plan.processed, plan.processed) : undefined;
+        return {
+          response: rest?.response ?? { batchItemFailures: [] },
+          processed: plan.processed,
+          dynamodbWrites: writes,
+          objects: objectCount,
+          poison: plan.poison.length,
+        };
+      }
+    }
     if (failures.length > 0) {
       for (const f of failures) {
-        const err = (f as PromiseRejectedResult).reason as Error & { target?: string };
+        const err = f as Error & { target?: string };
         logger.error('batch write failed; retrying the batch from its first record', {
           shardId,
           firstSequence: records[0]!.sequenceNumber,

@@ -9,7 +9,7 @@ import {
 import type { CountAggregate, PatternAggregate, Stat } from '../aggregate/types.ts';
 import type { AggregateItem, ItemKey } from '../process/aggregate-items.ts';
 import { itemId, partitionKey } from '../process/aggregate-items.ts';
-import { RetryableWriteError } from '../process/errors.ts';
+import { WriteError } from '../process/errors.ts';
 import type { Guard, ItemState } from '../process/guard.ts';
 import type { Level } from '../record/level.ts';
 import { AGGREGATE_TABLE_KEYS } from '../resources.ts';
@@ -286,7 +286,8 @@ export function createDynamoAggregateStore(
           .map((k) => ({ [PK]: { S: k.pk }, [SK]: { S: k.sk } }));
         for (let round = 0; request && request.length > 0; round++) {
           if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
-          if (round > 8) throw new RetryableWriteError('dynamodb', 'BatchGetItem left keys unprocessed');
+          if (round > 8)
+            throw new WriteError('dynamodb', 'BatchGetItem left keys unprocessed', { retryable: true });
           let res: BatchGetItemCommandOutput;
           try {
             res = await client.send(

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { RetryableWriteError } from '../process/errors.ts';
+import { WriteError } from '../process/errors.ts';
 import type { FailureAlert } from '../process/failure-record.ts';
 import { writeError } from './aws-errors.ts';
 
@@ -31,7 +31,9 @@ export function createSqsAlertQueue(client: SQSClient, queueUrl: string): AlertQ
           }
           entries = entries.filter((e) => failed.has(e.Id));
           if (entries.length > 0 && attempt >= 1) {
-            throw new RetryableWriteError('alert-queue', `${entries.length} alert messages not accepted`);
+            throw new WriteError('alert-queue', `${entries.length} alert messages not accepted`, {
+              retryable: true,
+            });
           }
         }
       }

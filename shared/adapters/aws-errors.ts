@@ -1,4 +1,4 @@
-import { PermanentWriteError, RetryableWriteError } from '../process/errors.ts';
+import { WriteError, type WriteTarget } from '../process/errors.ts';
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
@@ -34,9 +34,10 @@ export function isRetryableAwsError(err: unknown): boolean {
 }
 
 /** Wraps an SDK error into the typed error the processor acts on; `what` names the call, never record data. */
-export function writeError(target: string, what: string, err: unknown): Error {
+export function writeError(target: WriteTarget, what: string, err: unknown): WriteError {
   const name = (err as { name?: string })?.name ?? 'Error';
-  return isRetryableAwsError(err)
-    ? new RetryableWriteError(target, `${what} failed: ${name}`, { cause: err })
-    : new PermanentWriteError(target, `${what} failed: ${name}`, { cause: err });
+  return new WriteError(target, `${what} failed: ${name}`, {
+    retryable: isRetryableAwsError(err),
+    cause: err,
+  });
 }

@@ -1,13 +1,18 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretRef } from '../config/schema.ts';
+import { SluiceError, type SluiceErrorOptions } from '../errors.ts';
+import { isRetryableAwsError } from './aws-errors.ts';
 
-/** A secret the config references could not be read. Not retryable within a cold start: it fails the start. */
-export class SecretResolutionError extends Error {
+/**
+ * A secret the config references could not be read: the cold start fails (and is retried on the next call).
+ * Retryable when AWS throttled or timed out; a missing secret or a denied read needs a human.
+ */
+export class SecretResolutionError extends SluiceError {
   override readonly name = 'SecretResolutionError';
   /** What was referenced (ARN, parameter name or variable name): never the value. */
   readonly ref: string;
-  constructor(ref: string, message: string, options?: ErrorOptions) {
+  constructor(ref: string, message: string, options?: SluiceErrorOptions) {
     super(`cannot resolve secret ${ref}: ${message}`, options);
     this.ref = ref;
   }
@@ -73,7 +78,10 @@ export function createSecretResolver(deps: SecretResolverDeps): SecretResolver {
       return value;
     } catch (cause) {
       if (cause instanceof SecretResolutionError) throw cause;
-      throw new SecretResolutionError(name, (cause as Error).name ?? 'request failed', { cause });
+      throw new SecretResolutionError(name, (cause as Error).name ?? 'request failed', {
+        cause,
+        retryable: isRetryableAwsError(cause),
+      });
     }
   };
   return {

@@ -1,3 +1,5 @@
+import { SluiceError } from '../errors.ts';
+
 /**
  * Why an ingestion request (or a part of it) was refused. Permanent refusals (`RefusedError` and subclasses) are
  * the client's problem and map to 4xx; `StreamUnavailableError` is retryable and maps to 429/503 with Retry-After.
@@ -35,7 +37,7 @@ export interface RefusalOptions extends ErrorOptions {
   reason?: string;
 }
 
-export class RefusedError extends Error {
+export class RefusedError extends SluiceError {
   override readonly name: string = 'RefusedError';
   readonly kind: RefusalKind;
   readonly status: number;
@@ -45,7 +47,7 @@ export class RefusedError extends Error {
   readonly reason: string | undefined;
 
   constructor(kind: RefusalKind, message: string, options?: RefusalOptions) {
-    super(message, options);
+    super(message, options?.cause === undefined ? {} : { cause: options.cause });
     this.kind = kind;
     this.status = STATUS[kind];
     this.item = options?.item;
@@ -82,14 +84,14 @@ export class AuthError extends RefusedError {
 }
 
 /** Retryable: the stream did not take every record within the request's time budget. */
-export class StreamUnavailableError extends Error {
+export class StreamUnavailableError extends SluiceError {
   override readonly name = 'StreamUnavailableError';
   readonly retryAfterSeconds: number;
   /** True when Kinesis said it was throttling (429 is then the honest status); false for other failures (503). */
   readonly throttled: boolean;
 
   constructor(message: string, options: ErrorOptions & { retryAfterSeconds: number; throttled: boolean }) {
-    super(message, options);
+    super(message, { cause: options.cause, retryable: true });
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.throttled = options.throttled;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Endpoints } from '../adapters/clients.ts';
+import { SluiceError } from '../errors.ts';
 
 /** `.sluice/local.json`, written by `npm start`; the CLI's default target. */
 export interface LocalState {
@@ -29,7 +30,7 @@ export const DEFAULT_LOCAL_STATE_PATH = '.sluice/local.json';
 /** Environment variable the local processor and `sluice process` read HMAC keys from when the config names a cloud secret. */
 export const LOCAL_HMAC_ENV = 'SLUICE_LOCAL_HMAC_KEY';
 
-export class LocalStateError extends Error {
+export class LocalStateError extends SluiceError {
   override readonly name = 'LocalStateError';
 }
 

@@ -1,8 +1,10 @@
+import { SluiceError } from '../errors.ts';
+
 /**
  * A detector is configured for mode `hmac` but the tenant has no HMAC key. Raised by `createMasker` at start-up,
  * never per record: a pipeline that cannot pseudonymise must not start (and must not fall back to cleartext).
  */
-export class MaskKeyMissingError extends Error {
+export class MaskKeyMissingError extends SluiceError {
   override readonly name = 'MaskKeyMissingError';
   /** The first detector (in priority order) that needs the key. */
   readonly detector: string;

@@ -1,3 +1,5 @@
+import { SluiceError } from '../errors.ts';
+
 /**
  * Two kinds of failure and nothing in between: a poison record can never succeed (it is parked and counts as
  * processed), a retryable error may succeed later (the batch is reported failed from a safe checkpoint).
@@ -20,11 +22,13 @@ export const POISON_REASONS = [
   'too-large',
   /** Delivered to the ESM on-failure destination: retries or record age exhausted (parked by redrive). */
   'retries-exhausted',
+  /** A write of the batch was refused for good (access denied, missing table, an item that can never fit). */
+  'write-refused',
 ] as const;
 export type PoisonReason = (typeof POISON_REASONS)[number];
 
 /** A record that will never process: parked in the failure store, never retried automatically. */
-export class PoisonRecordError extends Error {
+export class PoisonRecordError extends SluiceError {
   override readonly name = 'PoisonRecordError';
   readonly reason: PoisonReason;
   constructor(reason: PoisonReason, message: string, options?: ErrorOptions) {
@@ -33,22 +37,20 @@ export class PoisonRecordError extends Error {
   }
 }
 
-/** A write that may succeed when tried again (throttling, 5xx, timeouts, a lost race): the batch is retried. */
-export class RetryableWriteError extends Error {
-  override readonly name = 'RetryableWriteError';
-  /** Which output failed: `s3`, `dynamodb`, `failure-store`, `alert-queue`, `kinesis`. */
-  readonly target: string;
-  constructor(target: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.target = target;
-  }
-}
+/** Which output a write went to. */
+export const WRITE_TARGETS = ['s3', 'dynamodb', 'failure-store', 'alert-queue', 'kinesis'] as const;
+export type WriteTarget = (typeof WRITE_TARGETS)[number];
 
-/** A write AWS refused for good (access denied, missing bucket or table): retrying will not help, a human must. */
-export class PermanentWriteError extends Error {
-  override readonly name = 'PermanentWriteError';
-  readonly target: string;
-  constructor(target: string, message: string, options?: ErrorOptions) {
+/**
+ * A write that failed. `retryable`: it may succeed when tried again (throttling, 5xx, timeouts, a lost race), so
+ * the batch is retried from its first record. Not retryable: AWS refused it for good (access denied, a missing
+ * bucket or table, an item that can never fit) — the processor parks the batch instead of retrying it
+ * (functions/process/app.ts), and a human must fix the cause before redriving.
+ */
+export class WriteError extends SluiceError {
+  override readonly name = 'WriteError';
+  readonly target: WriteTarget;
+  constructor(target: WriteTarget, message: string, options: { retryable: boolean; cause?: unknown }) {
     super(message, options);
     this.target = target;
   }

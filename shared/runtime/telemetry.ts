@@ -33,5 +33,7 @@ export const PROCESS_METRICS = {
   dynamodbWrites: 'DynamoDBWrites',
   s3Objects: 'S3Objects',
   batchRetried: 'BatchRetried',
+  /** Batches parked whole because a write was refused for good (dimension `target`). */
+  batchParked: 'BatchParked',
   stoppedEarly: 'BatchStoppedEarly',
 } as const;

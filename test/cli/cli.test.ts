@@ -128,6 +128,16 @@ describe('sluice validate', () => {
   });
 });
 
+describe('typed errors', () => {
+  it('print their message and exit code without a stack trace (sluice tail without a local stack)', () => {
+    const { code, stderr } = sluice(['tail', '--state', '/nonexistent/local.json']);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'sluice tail: no local stack found at /nonexistent/local.json: start one with `npm start`\n',
+    );
+  });
+});
+
 describe('sluice help', () => {
   it('lists every command with the summary the command itself declares', async () => {
     const { code, stdout } = sluice(['--help']);

@@ -6,6 +6,7 @@ import { createMemoryAggregateStore } from '../../../shared/adapters/aggregate-s
 import { createMemoryAlertQueue } from '../../../shared/adapters/alert-queue.ts';
 import { createFailureStore } from '../../../shared/adapters/failure-store.ts';
 import { createMemoryObjectStore } from '../../../shared/adapters/object-store.ts';
+import { WriteError } from '../../../shared/process/errors.ts';
 import { encodeEnvelope, packRecords } from '../../../shared/record/envelope.ts';
 import {
   envelopeEntries,
@@ -339,5 +340,72 @@ describe('process app (in-memory stores)', () => {
     release();
     expect((await run).response.batchItemFailures).toHaveLength(1);
     expect(inFlight).toBe(0);
+  });
+});
+
+describe('process app: a write refused for good', () => {
+  const recording = () => {
+    const counts: string[] = [];
+    return {
+      counts,
+      metrics: {
+        count: (name: string, _v: number, d?: { name: string; value: string }) =>
+          counts.push(d ? `${name}:${d.value}` : name),
+        milliseconds() {},
+      },
+    };
+  };
+
+  it('parks the whole batch with reason write-refused and a BatchParked metric, instead of retrying it', async () => {
+    const { metrics, counts } = recording();
+    const base = createMemoryAggregateStore();
+    const aggregates = {
+      ...base,
+      async apply() {
+        throw new WriteError('dynamodb', 'UpdateItem failed: AccessDeniedException', { retryable: false });
+      },
+    };
+    const { app, objects, alerts } = memoryApp({ aggregates, metrics });
+    const event = kinesisEvent(envelopeEntries(4));
+    const report = await app.run(event, LAMBDA_CONTEXT);
+    expect(report.response.batchItemFailures).toEqual([]);
+    const parked = [...objects.objects.keys()].filter((k) => k.startsWith('failed/'));
+    expect(parked).toHaveLength(4);
+    const first = JSON.parse(new TextDecoder().decode(objects.objects.get(parked[0]!)!.body));
+    expect(first).toMatchObject({
+      reason: 'write-refused',
+      detail: 'dynamodb: UpdateItem failed: AccessDeniedException',
+      sequenceNumber: seqNo(0),
+    });
+    expect(Buffer.from(first.payload, 'base64')).toEqual(
+      Buffer.from(event.Records[0]!.kinesis.data, 'base64'),
+    );
+    expect(alerts.messages.map((m) => m.reason)).toEqual(Array(4).fill('write-refused'));
+    expect(counts).toContain('BatchParked:dynamodb');
+    expect(counts).not.toContain('BatchRetried');
+  });
+
+  it('retries instead when the refusal is retryable, or when parking fails too', async () => {
+    const { metrics, counts } = recording();
+    let retryable = true;
+    const objects = createMemoryObjectStore();
+    const refusing: typeof objects = {
+      ...objects,
+      async put() {
+        throw new WriteError('s3', 'PutObject failed: AccessDenied', { retryable });
+      },
+    };
+    const { app } = memoryApp({ objects: refusing, failures: createFailureStore(refusing), metrics });
+    const event = kinesisEvent(envelopeEntries(3));
+    expect((await app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toEqual([
+      { itemIdentifier: seqNo(0) },
+    ]);
+    // The failure store shares the bucket: a bucket that refuses writes cannot take the parked batch either.
+    retryable = false;
+    expect((await app.run(event, LAMBDA_CONTEXT)).response.batchItemFailures).toEqual([
+      { itemIdentifier: seqNo(0) },
+    ]);
+    expect(counts.filter((c) => c === 'BatchRetried')).toHaveLength(2);
+    expect(counts.some((c) => c.startsWith('BatchParked'))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { type Emulators, startEmulators } from '../../../local/emulators/start.t
 import { createDynamoAggregateStore } from '../../../shared/adapters/aggregate-store.ts';
 import { type Clients, createClients } from '../../../shared/adapters/clients.ts';
 import { createS3ObjectStore } from '../../../shared/adapters/object-store.ts';
-import { RetryableWriteError } from '../../../shared/process/errors.ts';
+import { WriteError } from '../../../shared/process/errors.ts';
 import {
   createResources,
   envelopeEntries,
@@ -74,7 +74,7 @@ async function deliver(handler: ReturnType<typeof app>, event: KinesisStreamEven
   throw new Error('batch never succeeded');
 }
 
-const throttle = () => new RetryableWriteError('dynamodb', 'injected: ThrottlingException');
+const throttle = () => new WriteError('dynamodb', 'injected: ThrottlingException', { retryable: true });
 const BATCH = kinesisEvent(envelopeEntries(30, 6));
 let clean: { lines: string[]; totals: Totals };
 
@@ -118,7 +118,8 @@ describe('exactly-once effect against the emulators', () => {
           if (m === 'apply' && failApply.has(call)) throw throttle();
         }),
         objects: withFaults(t.deps.objects, (m, call) => {
-          if (m === 'put' && failPut.has(call)) throw new RetryableWriteError('s3', 'injected: SlowDown');
+          if (m === 'put' && failPut.has(call))
+            throw new WriteError('s3', 'injected: SlowDown', { retryable: true });
         }),
       });
       expect(await deliver(handler, BATCH)).toBeGreaterThan(1);

@@ -17,7 +17,9 @@ const masker = createMasker(maskSchema.parse({}));
 const MODES = [
   masker,
   createMasker(maskSchema.parse({ mode: 'partial' })),
-  createMasker(maskSchema.parse({ mode: 'hmac' }), { hmacKey: new TextEncoder().encode('test-key') }),
+  createMasker(maskSchema.parse({ mode: 'hmac', hmacKey: { env: 'UNUSED' } }), {
+    hmacKey: new TextEncoder().encode('test-key'),
+  }),
 ];
 
 function mask(text: string, m = masker) {
