@@ -185,7 +185,8 @@ describe('answers that would not fit a Lambda response (6 MB)', () => {
   });
 
   it('the bound is never below the real answer, whether the stream takes the documents or not', async () => {
-    const { bodyBytes, bulkResponseBound } = await import('../../../shared/ingest/responses.ts');
+    const { bodyBytes } = await import('../../../shared/ingest/responses.ts');
+    const { bulkResponseBound } = await import('../../../shared/ingest/protocols/es.ts');
     // Quotes, control characters and multi-byte text in index and id grow most once escaped.
     const body = Array.from(
       { length: 2_000 },
