@@ -24,7 +24,11 @@ export interface SluiceConfig extends Omit<Config, 'tenants'> {
   rulesHash: string;
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+/** Each issue as `path: message`, the path joined with dots (`tenants.0.pipeline.mask.mode`). */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): string[] {
   return issues.map((issue) => {
     const path = [...prefix, ...issue.path].map(String).join('.') || '(root)';
     if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Endpoints } from '../adapters/clients.ts';
 import { SluiceError } from '../errors.ts';
 
@@ -23,6 +23,8 @@ export interface LocalState {
   keys?: Record<string, string>;
   /** HMAC key the local processor pseudonymises with (a development value, generated once). */
   hmacKey?: string;
+  /** The web console (`npm start` serves it), session token included: open it in a browser. */
+  consoleUrl?: string;
 }
 
 export const DEFAULT_LOCAL_STATE_PATH = '.sluice/local.json';
@@ -40,4 +42,9 @@ export function readLocalState(path = DEFAULT_LOCAL_STATE_PATH): LocalState {
   } catch (cause) {
     throw new LocalStateError(`no local stack found at ${path}: start one with \`npm start\``, { cause });
   }
+}
+
+/** Merges `patch` into the state file (owner-only: it holds development keys). */
+export function updateLocalState(path: string, patch: Partial<LocalState>): void {
+  writeFileSync(path, `${JSON.stringify({ ...readLocalState(path), ...patch }, null, 2)}\n`, { mode: 0o600 });
 }

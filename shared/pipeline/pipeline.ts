@@ -11,6 +11,8 @@ import { type BatchResult, type BatchStats, emptyStats, type Output } from './ba
 export interface PipelineSession {
   /** Filters, masks and aggregates `records`; returns the kept outputs, in input order. */
   push(records: readonly LogRecord[]): Output[];
+  /** Running totals so far: a live view that later pushes keep changing (the playground diffs it per line). */
+  stats(): Readonly<BatchStats>;
   /** Emits the suppression summaries and returns the run's totals. The session cannot be used afterwards. */
   end(): BatchResult;
 }
@@ -71,6 +73,7 @@ export function createPipeline(rules: PipelineRules, keys: MaskKeys = {}): Pipel
         offset += records.length;
         return outputs;
       },
+      stats: () => stats,
       end() {
         const outputs = rate.flush().map((summary) => emit(summary, -1));
         return { outputs, stats, aggregates: aggregator.result() };
