@@ -18,7 +18,7 @@ export interface RegionResources {
   /** On-failure destination of the event source mapping: AWS sends batch metadata (shard, sequence range) here. */
   esmFailureQueueName: string;
   /** S3 prefixes inside the regional bucket. */
-  prefixes: { records: 'records/'; failed: 'failed/' };
+  prefixes: typeof PREFIXES;
   shards: number;
 }
 
@@ -35,6 +35,9 @@ export interface GlobalResources {
  * invocation can hold its shard.
  */
 export const PROCESSOR_TIMEOUT_SECONDS = 120;
+
+/** S3 prefixes of the regional bucket: masked records, and the failure store (parked records, unmasked). */
+export const PREFIXES = { records: 'records/', failed: 'failed/' } as const;
 
 /** The aggregate table: `pk` always starts with `<region>#`, which IAM LeadingKeys conditions rely on. */
 export const AGGREGATE_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
@@ -56,7 +59,7 @@ export function regionResources(config: SluiceConfig, region: string, account?: 
     failureQueueName: `${base}-failures`,
     failureQueueDlqName: `${base}-failures-dlq`,
     esmFailureQueueName: `${base}-esm-failures`,
-    prefixes: { records: 'records/', failed: 'failed/' },
+    prefixes: PREFIXES,
     shards: r.stream.shards,
   };
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { listObjects, readObjectLines } from '../../shared/adapters/bucket-reader.ts';
 import { createClients } from '../../shared/adapters/clients.ts';
 import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../../shared/local/state.ts';
+import { PREFIXES } from '../../shared/resources.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 
@@ -31,7 +32,7 @@ export const tailCommand: Command = {
     }
     const state = readLocalState(values.state);
     const { s3 } = createClients({ awsRegion: state.awsRegion, endpoints: state.endpoints });
-    const prefix = `records/${values.tenant ? `tenant=${values.tenant}/` : ''}`;
+    const prefix = `${PREFIXES.records}${values.tenant ? `tenant=${values.tenant}/` : ''}`;
     // A retried batch may rewrite an object under the same key; each key is printed once, when first seen.
     const seen = new Set<string>();
     let first = true;

@@ -21,6 +21,7 @@ import { WriteError } from '../../shared/process/errors.ts';
 import { alertFor, type FailedRecord, failedRecordKey } from '../../shared/process/failure-record.ts';
 import { type GuardRange, type ItemState, resumeFrom } from '../../shared/process/guard.ts';
 import { encodeObject, provenanceMetadata, recordObjectKey } from '../../shared/process/objects.ts';
+import { PREFIXES } from '../../shared/resources.ts';
 import {
   PROCESS_METRICS as M,
   noMetrics,
@@ -110,7 +111,7 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     region,
     logger = silentLogger,
     metrics = noMetrics,
-    recordsPrefix = 'records/',
+    recordsPrefix = PREFIXES.records,
     reserveMs = 10_000,
     writeConcurrency = 16,
     maxConflictRounds = 5,
@@ -364,7 +365,7 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
       logger.warn('records parked in the failure store', {
         shardId,
         parked: plan.poison.map((p) => ({
-          key: failedRecordKey('failed/', p.shardId, p.sequenceNumber, p.subSequence),
+          key: failedRecordKey(PREFIXES.failed, p.shardId, p.sequenceNumber, p.subSequence),
           reason: p.reason,
         })),
       });

@@ -1,4 +1,5 @@
 import { type FailedRecord, failedRecordKey } from '../process/failure-record.ts';
+import { PREFIXES } from '../resources.ts';
 import type { ObjectStore } from './object-store.ts';
 
 /**
@@ -14,7 +15,7 @@ export interface FailureStore {
   remove(key: string): Promise<void>;
 }
 
-export function createFailureStore(objects: ObjectStore, prefix = 'failed/'): FailureStore {
+export function createFailureStore(objects: ObjectStore, prefix: string = PREFIXES.failed): FailureStore {
   return {
     async park(records) {
       const keys = records.map((r) => failedRecordKey(prefix, r.shardId, r.sequenceNumber, r.subSequence));
