@@ -87,10 +87,11 @@ export function createIngestApp(deps: IngestAppDeps): IngestHandler {
   function wrongRegion(tenant: Tenant): AuthError {
     const home = config.regions[tenant.homeRegion];
     const domain = home?.ingest.customDomain?.domainName;
+    const url = deps.endpointOf?.(tenant.homeRegion) ?? (domain ? `https://${domain}` : undefined);
     return new AuthError(
       'wrongRegion',
       `tenant "${tenant.id}" is homed in region "${tenant.homeRegion}" (${home?.awsRegion ?? 'unknown'}), not ` +
-        `"${region}": send its data to the ${tenant.homeRegion} endpoint${domain ? ` https://${domain}` : ''}; ` +
+        `"${region}": send its data to the ${tenant.homeRegion} endpoint${url ? ` ${url}` : ''}; ` +
         'nothing was stored or forwarded',
     );
   }
