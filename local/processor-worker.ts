@@ -4,6 +4,7 @@ import { createClients } from '../shared/adapters/clients.ts';
 import { createSecretResolver } from '../shared/adapters/secrets.ts';
 import { loadConfig } from '../shared/config/load.ts';
 import { readLocalState } from '../shared/local/state.ts';
+import { regionResources } from '../shared/resources.ts';
 import { overlayDevSecrets } from './dev-config.ts';
 import { type AroundInvoke, createLocalProcessor, type EsmOverrides } from './processor.ts';
 
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       shards: config.regions[state.region]!.stream.shards,
       bucketName: state.bucket,
       tableName: state.table,
+      regionalTableName: state.regionalTable ?? regionResources(config, state.region).regionalTableName,
       failureQueueUrl: state.failureQueueUrl,
       failureQueueDlqUrl: '',
       esmFailureQueueUrl: state.esmFailureQueueUrl,

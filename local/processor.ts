@@ -51,11 +51,15 @@ export interface LocalProcessor {
 /** The real processor app with emulator-backed stores, and the local event source mapping that feeds it. */
 export async function createLocalProcessor(o: LocalProcessorOptions): Promise<LocalProcessor> {
   const { config, region, resources, log } = o;
-  const stores = awsStores(o.clients, {
-    bucket: resources.bucketName,
-    table: resources.tableName,
-    failureQueueUrl: resources.failureQueueUrl,
-  });
+  const stores = awsStores(
+    o.clients,
+    {
+      bucket: resources.bucketName,
+      regionalTable: resources.regionalTableName,
+      failureQueueUrl: resources.failureQueueUrl,
+    },
+    region,
+  );
   const app = createProcessApp({
     config,
     region,

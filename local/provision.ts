@@ -23,6 +23,8 @@ export interface ProvisionedRegion {
   shards: number;
   bucketName: string;
   tableName: string;
+  /** Regional aggregate table (what the processor writes; the roll-up reads it). */
+  regionalTableName: string;
   failureQueueUrl: string;
   failureQueueDlqUrl: string;
   esmFailureQueueUrl: string;
@@ -33,7 +35,7 @@ const MAX_RECEIVE_COUNT = 5;
 
 /**
  * Creates, in the emulators, the resources the CDK app defines for one residency region: the stream, the bucket,
- * the queues and the (global) aggregate table. Names and key schema come from shared/resources.ts, the module the
+ * the queues, the regional aggregate table and the (global) aggregate table. Names and key schema come from shared/resources.ts, the module the
  * constructs read. Idempotent: a second run against persisted data finds everything in place.
  */
 export async function provision(
@@ -43,9 +45,10 @@ export async function provision(
 ): Promise<ProvisionedRegion> {
   const r = regionResources(config, region);
   const g = globalResources(config);
-  const [, , failureQueues, esmFailureQueueUrl] = await Promise.all([
+  const [, , , failureQueues, esmFailureQueueUrl] = await Promise.all([
     createStream(clients, r.streamName, r.shards),
     createTable(clients.dynamodb, g.tableName),
+    createTable(clients.dynamodb, r.regionalTableName),
     createQueueWithDlq(clients, r.failureQueueName, r.failureQueueDlqName),
     createQueue(clients, r.esmFailureQueueName),
     createBucket(clients, r.bucketName),
@@ -57,6 +60,7 @@ export async function provision(
     shards: r.shards,
     bucketName: r.bucketName,
     tableName: g.tableName,
+    regionalTableName: r.regionalTableName,
     failureQueueUrl: failureQueues.url,
     failureQueueDlqUrl: failureQueues.dlqUrl,
     esmFailureQueueUrl,

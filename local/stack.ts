@@ -169,11 +169,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => served.close());
 
     // The redrive function on the esm-failures queue, as the CDK app wires it (batch size 1).
-    const stores = awsStores(processClients, {
-      bucket: resources.bucketName,
-      table: resources.tableName,
-      failureQueueUrl: resources.failureQueueUrl,
-    });
+    const stores = awsStores(
+      processClients,
+      {
+        bucket: resources.bucketName,
+        regionalTable: resources.regionalTableName,
+        failureQueueUrl: resources.failureQueueUrl,
+      },
+      region,
+    );
     const redrive = createRedriveApp({
       region,
       failures: stores.failures,
@@ -243,6 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       endpoints: emulators.endpoints,
       bucket: resources.bucketName,
       table: resources.tableName,
+      regionalTable: resources.regionalTableName,
       stream: resources.streamName,
       failureQueueUrl: resources.failureQueueUrl,
       esmFailureQueueUrl: resources.esmFailureQueueUrl,

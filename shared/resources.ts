@@ -12,6 +12,8 @@ export interface RegionResources {
   stackName: string;
   streamName: string;
   bucketName: string;
+  /** Regional aggregate working state (bucket items, high-water marks, examples): never replicated. */
+  regionalTableName: string;
   /** SQS queue that receives one message per record parked in the failure store (alerting). */
   failureQueueName: string;
   failureQueueDlqName: string;
@@ -56,6 +58,7 @@ export function regionResources(config: SluiceConfig, region: string, account?: 
     stackName: `${base}-pipeline`,
     streamName: `${base}-records`,
     bucketName: bucketName(config.project, region, config.account ?? account ?? LOCAL_ACCOUNT, r.awsRegion),
+    regionalTableName: `${base}-aggregate-state`,
     failureQueueName: `${base}-failures`,
     failureQueueDlqName: `${base}-failures-dlq`,
     esmFailureQueueName: `${base}-esm-failures`,

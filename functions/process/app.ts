@@ -3,6 +3,7 @@ import type { AggregateStore } from '../../shared/adapters/aggregate-store.ts';
 import type { AlertQueue } from '../../shared/adapters/alert-queue.ts';
 import type { FailureStore } from '../../shared/adapters/failure-store.ts';
 import type { ObjectStore } from '../../shared/adapters/object-store.ts';
+import type { DirtyWindows, WindowRef } from '../../shared/adapters/rollup-store.ts';
 import type { TemplateAdmission } from '../../shared/aggregate/aggregator.ts';
 import type { SluiceConfig } from '../../shared/config/load.ts';
 import { createPipeline, type Pipeline } from '../../shared/pipeline/pipeline.ts';
@@ -35,7 +36,10 @@ export interface ProcessDeps {
   /** Residency region this function serves (SLUICE_REGION). */
   region: string;
   objects: ObjectStore;
+  /** The regional aggregate table (working state; never replicated, see docs/residency.md). */
   aggregates: AggregateStore;
+  /** Marks the (tenant, window)s a batch wrote, for the roll-up. */
+  windows?: DirtyWindows;
   failures: FailureStore;
   alerts: AlertQueue;
   /** Resolved HMAC keys per tenant id (from the tenants' `mask.hmacKey` secret references). */
@@ -80,6 +84,16 @@ export interface BatchReport {
 export interface ProcessApp extends ProcessHandler {
   /** Same as calling the app, with the details. */
   run(event: KinesisStreamEvent, context: LambdaContextLike): Promise<BatchReport>;
+}
+
+/** The distinct (tenant, window)s of a batch's items. */
+function windowsOf(items: readonly AggregateItem[]): WindowRef[] {
+  const out = new Map<string, WindowRef>();
+  for (const i of items) {
+    const { tenant, windowStart, windowSeconds, expiresAt } = i;
+    out.set(`${tenant}#${windowStart}`, { tenant, windowStart, windowSeconds, expiresAt });
+  }
+  return [...out.values()];
 }
 
 /** `shardId-000000000000:4959…` → `shardId-000000000000` (eventID is shardId:sequenceNumber). */
@@ -196,6 +210,8 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
         state = await reread(item);
       }
     });
+    // After the items (the roll-up must see what it is told about), and again on every retry of the batch.
+    await deps.windows?.mark(windowsOf(items));
     return writes;
   };
 

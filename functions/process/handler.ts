@@ -24,11 +24,16 @@ async function init(): Promise<ProcessHandler> {
   return createProcessApp({
     config,
     region,
-    ...awsStores(clients, {
-      bucket: resources.bucketName,
-      table: required('TABLE_NAME'),
-      failureQueueUrl: required('FAILURE_QUEUE_URL'),
-    }),
+    ...awsStores(
+      clients,
+      {
+        bucket: resources.bucketName,
+        // The processor writes only its region's aggregate table; the roll-up alone writes the global one.
+        regionalTable: resources.regionalTableName,
+        failureQueueUrl: required('FAILURE_QUEUE_URL'),
+      },
+      region,
+    ),
     recordsPrefix: resources.prefixes.records,
     hmacKeys,
     logger: loggerAdapter(logger),

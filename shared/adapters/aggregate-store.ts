@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { mergeSketch } from '../aggregate/safe/distinct.ts';
 import type { CountAggregate, PatternAggregate, Stat } from '../aggregate/types.ts';
 import type { AggregateItem, ItemKey } from '../process/aggregate-items.ts';
 import { itemId, partitionKey } from '../process/aggregate-items.ts';
@@ -53,7 +54,12 @@ const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = AGGREGATE_TABLE_KEY
 const hwAttr = (shardId: string) => `hw.${shardId}`;
 const countAttr = (id: string, part: 'n' | 'b' | 'k') => `c.${id}.${part}`;
 const statAttr = (id: string, field: string, part: keyof Stat) => `c.${id}.s.${field}.${part}`;
-const patternAttr = (id: string, part: 'n' | 'k' | 'e') => `p.${id}.${part}`;
+const patternAttr = (id: string, part: 'n' | 'k' | 'e' | 'd') => `p.${id}.${part}`;
+/**
+ * Updates applied to the item so far: the roll-up's version of a window is the sum over its items, which only grows
+ * as the regional state does (an equal sum = the same state), so a stale roll-up can never overwrite a newer one.
+ */
+export const UPDATES_ATTR = 'u';
 
 type Scalar = string | number;
 
@@ -105,7 +111,15 @@ export function planUpdate(
     plan.add[patternAttr(id, 'n')] = p.count;
     once(patternAttr(id, 'k'), JSON.stringify([p.service, p.template]));
     lower(patternAttr(id, 'e'), p.example);
+    if (p.distinct && p.distinct.length > 0) {
+      // The sketch is a bounded union (safe/distinct.ts): re-applying a contribution leaves it as it is.
+      const before = current[patternAttr(id, 'd')];
+      const prev = typeof before === 'string' && before !== '' ? before.split(',') : [];
+      const next = mergeSketch(prev, p.distinct).join(',');
+      if (next !== before) plan.set[patternAttr(id, 'd')] = next;
+    }
   }
+  plan.add[UPDATES_ATTR] = 1;
   if (guard) plan.guard = { attr: hwAttr(guard.shardId), expected: guard.expected, next: guard.next };
   return plan;
 }
@@ -116,13 +130,13 @@ function stateOf(item: Record<string, Scalar | undefined>, shardId: string): Ite
   if (typeof hw === 'string') state.hw = hw;
   for (const [name, v] of Object.entries(item)) {
     if (v === undefined || name[1] !== '.') continue;
-    if (/\.(min|max|e|k)$/.test(name)) state.current[name] = v;
+    if (/\.(min|max|e|k|d)$/.test(name)) state.current[name] = v;
   }
   return state;
 }
 
-/** Every entry of an item, as aggregates (what readers sum). */
-function toAggregates(item: Record<string, Scalar | undefined>): {
+/** Every entry of an item, as aggregates (what readers sum; the roll-up reads the sketches too). */
+export function toAggregates(item: Record<string, Scalar | undefined>): {
   counts: CountAggregate[];
   patterns: PatternAggregate[];
 } {
@@ -178,6 +192,7 @@ function toAggregates(item: Record<string, Scalar | undefined>): {
       const p = pattern(id);
       if (part === 'n') p.count = Number(v);
       else if (part === 'e') p.example = String(v);
+      else if (part === 'd') p.distinct = String(v).split(',').filter(Boolean);
       else if (part === 'k') [p.service, p.template] = JSON.parse(String(v)) as [string, string];
     }
   }

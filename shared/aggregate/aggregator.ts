@@ -3,6 +3,9 @@ import { compilePath, type FieldGetter, valueText } from '../filter/field-path.t
 import type { Level } from '../record/level.ts';
 import type { LogRecord } from '../record/record.ts';
 import { countKeyId, patternKeyId } from './keys.ts';
+import { boundValue } from './safe/bounds.ts';
+import { addToSketch, messageHash } from './safe/distinct.ts';
+import { aggregationTime, type EventTimeBounds } from './safe/event-time.ts';
 import { OTHER_TEMPLATE, TEMPLATE_MAX_LENGTH, templateMessage } from './template.ts';
 import type { AggregateSet, CountAggregate, PatternAggregate, PatternKey } from './types.ts';
 
@@ -65,6 +68,8 @@ export class Aggregator {
   readonly #groups = new Map<string, Map<string, Map<string, Map<number, Group>>>>();
   #last: Group | undefined;
   readonly #admit: TemplateAdmission | undefined;
+  readonly #eventTime: EventTimeBounds;
+  #clamped = 0;
 
   /**
    * `admit`, when given, replaces the first-come cap: a template gets its own pattern exactly when it says so,
@@ -75,7 +80,10 @@ export class Aggregator {
     this.#admit = admit;
     this.#windowMs = config.windowSeconds * 1000;
     // Sorted by name, as in `countKeyId`; duplicates in the config count once.
-    this.#dims = [...new Set(config.groupBy)].sort().map((name) => ({ name, get: compilePath(name) }));
+    this.#dims = [...new Set(config.groupBy.map((g) => (typeof g === 'string' ? g : g.field)))]
+      .sort()
+      .map((name) => ({ name, get: compilePath(name) }));
+    this.#eventTime = config.eventTime;
     this.#dimValues = this.#dims.map(() => MISSING_DIM);
     this.#stats = [...new Set(config.stats)].map((name) => ({ name, get: compilePath(name) }));
     this.#patterns = config.patterns.enabled;
@@ -84,7 +92,8 @@ export class Aggregator {
 
   /** `bytes`: UTF-8 length of the record's serialized line. */
   add(record: LogRecord, bytes: number): void {
-    const ts = record.timestamp;
+    const ts = aggregationTime(record.timestamp, record.ingest.receivedAt, this.#eventTime);
+    if (ts !== record.timestamp) this.#clamped++;
     const windowStart = ts - (((ts % this.#windowMs) + this.#windowMs) % this.#windowMs);
     const group = this.#group(record, windowStart);
 
@@ -112,12 +121,19 @@ export class Aggregator {
     return this.#set;
   }
 
+  /** Records aggregated at their receive time because their own was out of bounds (metric ClampedTimestamps). */
+  get clampedTimestamps(): number {
+    return this.#clamped;
+  }
+
   #group(record: LogRecord, windowStart: number): Group {
     const last = this.#last;
+    // Bounded before any store: a 450 KB service name must not make an item or update too large.
+    const service = boundValue(record.service);
     if (
       last !== undefined &&
       last.windowStart === windowStart &&
-      last.service === record.service &&
+      last.service === service &&
       last.tenant === record.tenant &&
       last.region === record.region
     ) {
@@ -125,13 +141,13 @@ export class Aggregator {
     }
     const regions = child(this.#groups, record.tenant);
     const services = child(regions, record.region);
-    const windows = child(services, record.service);
+    const windows = child(services, service);
     let group = windows.get(windowStart);
     if (group === undefined) {
       group = {
         tenant: record.tenant,
         region: record.region,
-        service: record.service,
+        service,
         windowStart,
         levels: new Map(),
         patterns: new Map(),
@@ -155,7 +171,10 @@ export class Aggregator {
       return count;
     }
     const values = this.#dimValues;
-    for (let i = 0; i < dims.length; i++) values[i] = valueText(dims[i]!.get(record)) ?? MISSING_DIM;
+    for (let i = 0; i < dims.length; i++) {
+      const v = valueText(dims[i]!.get(record));
+      values[i] = v === undefined ? MISSING_DIM : boundValue(v);
+    }
     let node = group.levels.get(level) as DimNode | undefined;
     if (node === undefined) {
       node = new Map();
@@ -220,6 +239,7 @@ export class Aggregator {
         template,
         count: 0,
         example,
+        distinct: [],
       };
       group.patterns.set(template, pattern);
       this.#set.patterns.set(patternKeyId(pattern), pattern);
@@ -227,6 +247,7 @@ export class Aggregator {
       pattern.example = example;
     }
     pattern.count++;
+    addToSketch(pattern.distinct!, messageHash(message));
   }
 }
 

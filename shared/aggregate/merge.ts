@@ -1,3 +1,4 @@
+import { mergeSketch } from './safe/distinct.ts';
 import type { AggregateSet, CountAggregate, PatternAggregate, Stat } from './types.ts';
 
 /**
@@ -18,10 +19,10 @@ export function mergeAggregates(a: AggregateSet, b: AggregateSet): AggregateSet 
     else addCount(into, c);
   }
   const patterns = new Map<string, PatternAggregate>();
-  for (const [id, p] of a.patterns) patterns.set(id, { ...p });
+  for (const [id, p] of a.patterns) patterns.set(id, clonePattern(p));
   for (const [id, p] of b.patterns) {
     const into = patterns.get(id);
-    if (into === undefined) patterns.set(id, { ...p });
+    if (into === undefined) patterns.set(id, clonePattern(p));
     else addPattern(into, p);
   }
   return { counts, patterns };
@@ -36,7 +37,7 @@ export function mergeCount(a: CountAggregate, b: CountAggregate): CountAggregate
 
 /** Two partial patterns of the same key merged into a new aggregate (the inputs are not modified). */
 export function mergePattern(a: PatternAggregate, b: PatternAggregate): PatternAggregate {
-  const into = { ...a };
+  const into = clonePattern(a);
   addPattern(into, b);
   return into;
 }
@@ -44,6 +45,11 @@ export function mergePattern(a: PatternAggregate, b: PatternAggregate): PatternA
 function addPattern(into: PatternAggregate, p: PatternAggregate): void {
   into.count += p.count;
   if (p.example < into.example) into.example = p.example;
+  if (p.distinct) into.distinct = mergeSketch(into.distinct ?? [], p.distinct);
+}
+
+function clonePattern(p: PatternAggregate): PatternAggregate {
+  return p.distinct ? { ...p, distinct: [...p.distinct] } : { ...p };
 }
 
 function cloneCount(c: CountAggregate): CountAggregate {

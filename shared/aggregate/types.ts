@@ -39,6 +39,8 @@ export interface PatternAggregate extends PatternKey {
   count: number;
   /** One masked message of this template. Merge keeps the lexicographically smallest, so merging is commutative. */
   example: string;
+  /** Distinct messages seen, as a sketch (safe/distinct.ts); the roll-up publishes a template only past K of them. */
+  distinct?: string[];
 }
 
 /** Partial aggregates of a batch, keyed by `countKeyId` / `patternKeyId`. */

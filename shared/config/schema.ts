@@ -191,8 +191,20 @@ export type MaskConfig = z.infer<typeof maskSchema>;
 
 export const aggregateSchema = z.strictObject({
   windowSeconds: z.number().int().min(1).max(86_400).default(60),
-  /** Extra dimensions besides tenant, region, service, level. */
-  groupBy: z.array(fieldPath).max(5).default([]),
+  /**
+   * Extra dimensions besides tenant, region, service, level. A bare path: its values replicate only as a keyed hash
+   * (numbers as a range); `{ field, values }`: the listed values replicate as they are, any other as `<other>`.
+   */
+  groupBy: z
+    .array(
+      z.union([fieldPath, z.strictObject({ field: fieldPath, values: z.array(dimensionLiteral).max(1000) })]),
+    )
+    .max(5)
+    .default([]),
+  /** Service names that replicate as they are; any other service replicates as a keyed hash (docs/residency.md). */
+  services: z.array(dimensionLiteral).max(1000).optional(),
+  /** Distinct dimension combinations per (service, window) in the global table; the rest count under `<other>`. */
+  maxValuesPerWindow: z.number().int().min(1).max(1000).default(100),
   /** Numeric fields summarised with count, sum, min and max. */
   stats: z.array(fieldPath).max(10).default([]),
   patterns: z
@@ -223,6 +235,13 @@ export const regionSchema = z.strictObject({
   stream: z
     .strictObject({
       mode: z.enum(['onDemand', 'provisioned']).default('onDemand'),
+/** A literal that may replicate as a dimension value (docs/residency.md): bounded, no control characters. */
+const dimensionLiteral = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .:/@-]+$/, 'must be 1-64 letters, digits or . : / @ - _ and spaces');
+
       shards: z.number().int().min(1).max(500).default(2),
       retentionHours: z.number().int().min(24).max(8760).default(24),
     })
@@ -234,6 +253,15 @@ export const regionSchema = z.strictObject({
       maxRetryAttempts: z.number().int().min(0).max(10_000).default(5),
       maxRecordAgeSeconds: z.number().int().min(60).max(604_800).default(3600),
       /** Must stay 1: the exactly-once design needs each shard processed strictly in order. */
+      /** A template replicates only once this many distinct messages produced it in the window (the rest: `<other>`). */
+      minDistinct: z.number().int().min(2).max(20).default(5),
+    })
+    .prefault({}),
+  /** Event times outside [receive - maxLate, receive + maxAhead] are aggregated at their receive time. */
+  eventTime: z
+    .strictObject({
+      maxLateSeconds: z.number().int().min(60).max(31_536_000).default(604_800),
+      maxAheadSeconds: z.number().int().min(0).max(86_400).default(3600),
       parallelizationFactor: z.literal(1).default(1),
       memoryMb: z.number().int().min(128).max(10_240).default(1024),
     })

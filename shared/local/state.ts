@@ -12,7 +12,10 @@ export interface LocalState {
   awsRegion: string;
   endpoints: Endpoints;
   bucket: string;
+  /** The global aggregate table (rolled-up, safe aggregates: what `sluice query` reads). */
   table: string;
+  /** The regional aggregate table (working state and pattern examples; never replicated). */
+  regionalTable?: string;
   stream: string;
   failureQueueUrl: string;
   esmFailureQueueUrl: string;

@@ -38,7 +38,11 @@ interface Target {
 async function target(): Promise<Target> {
   const names = { bucket: `process-${++n}`, table: `aggregates-${n}`, queue: `alerts-${n}` };
   const queueUrl = await createResources(clients, names);
-  const deps = awsStores(clients, { bucket: names.bucket, table: names.table, failureQueueUrl: queueUrl });
+  const deps = awsStores(
+    clients,
+    { bucket: names.bucket, regionalTable: names.table, failureQueueUrl: queueUrl },
+    'eu',
+  );
   const objects = createS3ObjectStore(clients.s3, names.bucket);
   const reader = createDynamoAggregateStore(clients.dynamodb, names.table);
   return {

@@ -144,7 +144,11 @@ describe('redrive against the emulators', () => {
     const process = createProcessApp({
       config: processConfig(),
       region: 'eu',
-      ...awsStores(clients, { bucket: 'redrive', table: 'redrive-aggregates', failureQueueUrl: queueUrl }),
+      ...awsStores(
+        clients,
+        { bucket: 'redrive', regionalTable: 'redrive-aggregates', failureQueueUrl: queueUrl },
+        'eu',
+      ),
     });
     await process(kinesisEvent(reinjected.map((data) => ({ data }))), LAMBDA_CONTEXT);
     const ids = (await s3Lines(createS3ObjectStore(clients.s3, 'redrive'))).map(

@@ -109,10 +109,13 @@ describe('Aggregator patterns', () => {
         template: 'user <email> paid <num>',
         count: 3,
         example: 'user <email:aa> paid 35',
+        distinct: expect.any(Array),
       },
       expect.objectContaining({ service: 'auth', count: 1 }),
       expect.objectContaining({ windowStart: T0 + 60_000, count: 1 }),
     ]);
+    // three distinct messages made the checkout template: its sketch holds three hashes
+    expect(patterns(a)[0]!.distinct).toHaveLength(3);
   });
 
   it('caps distinct templates per service and window, counting the overflow under <other>', () => {
@@ -142,5 +145,35 @@ describe('Aggregator patterns', () => {
     const a = aggregatorOf();
     a.add(makeRecord({ message: `x ${'y'.repeat(10_000)}` }), 1);
     expect(patterns(a)[0]!.example.length).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('Aggregator bounds', () => {
+  it('stores a 450 KB service or dimension value as a short digest, the same for the same value', () => {
+    const a = aggregatorOf({ groupBy: ['attributes.route'] });
+    const huge = 'x'.repeat(450_000);
+    a.add(makeRecord({ service: huge, attributes: { route: huge } }), 1);
+    a.add(makeRecord({ service: huge, attributes: { route: huge } }), 1);
+    const counts = [...a.result().counts.values()];
+    expect(counts).toHaveLength(1);
+    expect(counts[0]!.count).toBe(2);
+    expect(counts[0]!.service).toMatch(/^<long:[\w-]{12}>$/);
+    expect(counts[0]!.dims['attributes.route']).toMatch(/^<long:[\w-]{12}>$/);
+    expect(JSON.stringify([...a.result().patterns.values()]).length).toBeLessThan(2000);
+  });
+
+  it('aggregates out-of-bounds event times at the receive time and counts them', () => {
+    const a = aggregatorOf();
+    const receivedAt = T0 + 30_000;
+    const ingest = { receivedAt };
+    a.add(makeRecord({ timestamp: -8.64e15, ingest }), 1);
+    a.add(makeRecord({ timestamp: 8.64e15, ingest }), 1);
+    a.add(makeRecord({ timestamp: receivedAt - 3 * 86_400_000, ingest }), 1);
+    const windows = [...a.result().counts.values()].map((c) => [c.windowStart, c.count]);
+    expect(windows.sort()).toEqual([
+      [T0 - 3 * 86_400_000, 1],
+      [T0, 2],
+    ]);
+    expect(a.clampedTimestamps).toBe(2);
   });
 });
