@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { attachConsole, CONSOLE_OPTIONS, CONSOLE_USAGE } from './console/attach.ts';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT, DEFAULT_STATE_DIR, startLocalStack } from './stack.ts';
 
 /** A second signal sooner than this after the first is taken for the same one (see `shutdown`). */
@@ -17,13 +18,15 @@ async function main(): Promise<void> {
       port: { type: 'string', short: 'p', default: String(DEFAULT_PORT) },
       memory: { type: 'boolean', default: false },
       'state-dir': { type: 'string', default: DEFAULT_STATE_DIR },
+      ...CONSOLE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     process.stdout.write(
       'npm start -- [--config FILE] [--region NAME] [--port N] [--memory] [--state-dir DIR]\n' +
-        `  Defaults: ${DEFAULT_CONFIG_PATH}, the config's first region, port ${DEFAULT_PORT}, data under ${DEFAULT_STATE_DIR}/data.\n`,
+        `  Defaults: ${DEFAULT_CONFIG_PATH}, the config's first region, port ${DEFAULT_PORT}, data under ${DEFAULT_STATE_DIR}/data.\n` +
+        CONSOLE_USAGE,
     );
     return;
   }
@@ -41,12 +44,20 @@ async function main(): Promise<void> {
   const statePath = relative(process.cwd(), absState).startsWith('..')
     ? absState
     : relative(process.cwd(), absState);
+  const web = values['no-console']
+    ? undefined
+    : await attachConsole(stack, {
+        port: values['console-port'],
+        statePath: absState,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
   process.stdout.write(
     [
       `sluice local stack up in ${Date.now() - started} ms: region ${s.region} (${s.awsRegion}), tenant ${s.tenant}, ` +
         `config ${relative(process.cwd(), s.configPath)}${values.memory ? ', in memory' : `, data in ${values['state-dir']}/data`}`,
       `  ingest URL  ${s.ingestUrl}   (OTLP ${s.ingestUrl}/v1/logs, HEC /services/collector, ES /_bulk, NDJSON /ingest)`,
       `  API key     ${s.apiKey}`,
+      ...(web ? [web.line] : []),
       `  bucket      ${s.bucket}   table ${s.table}   stream ${s.stream} (${stack.resources.shards} shards)`,
       '',
       '  try:',
@@ -76,13 +87,16 @@ async function main(): Promise<void> {
     process.stderr.write(
       `\n${signal}: stopping (finishing the batches in flight; Ctrl-C again to exit at once)...\n`,
     );
-    stack.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`stop failed: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
+    // The console first: its reads must not outlive the emulators.
+    (web ? web.close() : Promise.resolve())
+      .then(() => stack.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`stop failed: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -98,36 +98,47 @@ export async function startConsole(stack: LocalStack, o: ConsoleOptions = {}): P
       if (!stopped) timer = setTimeout(loop, refreshMs);
     });
   };
-  await refresh();
-  timer = setTimeout(loop, refreshMs);
 
   const rulesText = tenantRulesYaml(state.configPath, state.tenant);
-  const server = await startConsoleServer({
-    ...(o.port !== undefined && { port: o.port }),
-    ...(o.token !== undefined && { token: o.token }),
-    api: {
-      live: async (): Promise<LiveSnapshot> => ({
-        at: Date.now(),
-        region: state.region,
-        tenants,
-        refreshMs,
-        totals: metrics.totals(),
-        series: metrics.series(),
-        shards,
-        breakdown,
-        breakdownMinutes,
-        tail: tail.recent(),
-        problems,
-      }),
-      samples: () => ({ tenant: state.tenant, region: state.region, lines: SAMPLE_LINES, rules: rulesText }),
-      playground: ({ lines, rules }) =>
-        runPlayground(lines, rules, {
+  let server: ConsoleServer;
+  try {
+    server = await startConsoleServer({
+      ...(o.port !== undefined && { port: o.port }),
+      ...(o.token !== undefined && { token: o.token }),
+      api: {
+        live: async (): Promise<LiveSnapshot> => ({
+          at: Date.now(),
+          region: state.region,
+          tenants,
+          refreshMs,
+          totals: metrics.totals(),
+          series: metrics.series(),
+          shards,
+          breakdown,
+          breakdownMinutes,
+          tail: tail.recent(),
+          problems,
+        }),
+        samples: () => ({
           tenant: state.tenant,
           region: state.region,
-          ...(state.hmacKey && { devHmacKey: state.hmacKey }),
+          lines: SAMPLE_LINES,
+          rules: rulesText,
         }),
-    },
-  });
+        playground: ({ lines, rules }) =>
+          runPlayground(lines, rules, {
+            tenant: state.tenant,
+            region: state.region,
+            ...(state.hmacKey && { devHmacKey: state.hmacKey }),
+          }),
+      },
+    });
+  } catch (err) {
+    metrics.stop();
+    throw err;
+  }
+  await refresh();
+  timer = setTimeout(loop, refreshMs);
   return {
     ...server,
     async close() {
