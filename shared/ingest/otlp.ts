@@ -85,7 +85,7 @@ function object(v: unknown, path: string): Record<string, unknown> {
 /**
  * One record per logRecord. Body → message (non-strings as JSON), severityNumber (else severityText) → level,
  * resource attributes under `attributes.resource`, scope under `attributes.scope`, log attributes at the top of
- * `attributes` (one named like a key added here under `attributes.<name>`), traceId/spanId kept, service from the
+ * `attributes` (one named like a key added here under `attributes.<name>`), traceId/spanId (hex) and trace flags kept, service from the
  * resource's `service.name`.
  */
 export function parseOtlpLogs(doc: unknown, f: RecordFactory, maxDepth: number): void {
@@ -128,6 +128,8 @@ export function parseOtlpLogs(doc: unknown, f: RecordFactory, maxDepth: number):
           const v = lr[key];
           if (typeof v === 'string' && v !== '') added[key] = v;
         }
+        // W3C trace flags (bit 0: sampled); 0 says nothing.
+        if (typeof lr['flags'] === 'number' && lr['flags'] !== 0) added['flags'] = lr['flags'];
         // These keys stay where every record has them; a log attribute of the same name moves to
         // `attributes.<name>` (prefixed again while that is taken) rather than being overwritten.
         for (const key in added) {

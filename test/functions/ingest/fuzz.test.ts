@@ -1,6 +1,7 @@
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { google, opentelemetry } from '../../../shared/ingest/protocols/generated/wire.js';
 import { decodeEnvelope } from '../../../shared/record/envelope.ts';
 import { apiEvent, bearer, KEYS, memoryApp } from '../../helpers/ingest.ts';
 
@@ -23,6 +24,8 @@ const POST_ROUTES = [
 const app = await memoryApp({ limits: { maxRecords: 5_000 } });
 const seen = new Map<number, number>();
 
+const { ExportLogsServiceResponse } = opentelemetry.proto.collector.logs.v1;
+
 async function check(
   path: string,
   body: Buffer | string,
@@ -39,7 +42,15 @@ async function check(
   );
   expect(res.statusCode).toBeGreaterThanOrEqual(200);
   expect(res.statusCode).toBeLessThan(500);
-  expect(() => JSON.parse(res.body ?? '')).not.toThrow();
+  if (res.headers?.['content-type'] === 'application/x-protobuf') {
+    // Protobuf answers: a google.rpc.Status on errors, an ExportLogsServiceResponse on success.
+    const bytes = Buffer.from(res.body ?? '', 'base64');
+    const status = (res.statusCode ?? 0) >= 400 ? google.rpc.Status.decode(bytes) : undefined;
+    if (status) expect(status.message).not.toMatch(/\n\s+at /);
+    else expect(() => ExportLogsServiceResponse.decode(bytes)).not.toThrow();
+  } else if (res.statusCode !== 204) {
+    expect(() => JSON.parse(res.body ?? '')).not.toThrow();
+  }
   expect(res.body).not.toMatch(/\n\s+at /); // no stack trace
   const status = res.statusCode ?? 0;
   seen.set(status, (seen.get(status) ?? 0) + 1);
