@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ describe.skipIf(!executablePath)('console in a browser', () => {
     stack = await startLocalStack({
       memory: true,
       port: 0,
-      stateDir: join(SHOTS, '.state'),
+      stateDir: mkdtempSync(join(tmpdir(), 'sluice-console-')),
       esm: { batchingWindowSeconds: 0, pollIntervalMs: 100 },
     });
     web = await startConsole(stack, { port: 0, refreshMs: 1000 });
