@@ -11,7 +11,7 @@ import { createSecretResolver } from '../shared/adapters/secrets.ts';
 import { createKinesisStreamReader } from '../shared/adapters/stream-reader.ts';
 import { loadConfig, type SluiceConfig } from '../shared/config/load.ts';
 import type { LocalState } from '../shared/local/state.ts';
-import { devSecrets, overlayDevSecrets } from './dev-config.ts';
+import { type DevSecrets, devSecrets, overlayDevSecrets } from './dev-config.ts';
 import { type Emulators, startEmulators } from './emulators/start.ts';
 import type { EsmRunner } from './esm/runner.ts';
 import { type FaultProxy, type FaultTarget, startFaultProxy } from './fault-proxy.ts';
@@ -19,6 +19,7 @@ import { type ServedLambda, serveLambda } from './http-adapter.ts';
 import { createMetricsRecorder, type MetricsRecorder } from './metrics-recorder.ts';
 import { createLocalProcessor, type EsmOverrides } from './processor.ts';
 import { type ProvisionedRegion, provision } from './provision.ts';
+import { type RollupPoller, startRollupPoller } from './rollup-poller.ts';
 import { createSqsPoller } from './sqs-poller.ts';
 
 export const DEFAULT_CONFIG_PATH = 'config/example.yaml';
@@ -50,6 +51,18 @@ export interface LocalStackOptions {
   esm?: EsmOverrides;
   /** Lines about the stack itself (never record contents). */
   log?: (line: string) => void;
+  /**
+   * Development keys and HMAC key to use instead of the ones kept in local.json (the multi-region stack gives
+   * every region the keys of all tenants, so a key posted to the wrong region is refused by residency).
+   */
+  secrets?: DevSecrets;
+  /**
+   * The DynamoDB endpoint every client of this stack uses, given the emulator's (the multi-region stack puts the
+   * global-table replicator's write tap there). Default: the emulator itself.
+   */
+  dynamodbEndpoint?: (emulatorUrl: string) => Promise<string>;
+  /** Ingest URL of another region, named when a tenant of that region posts here (multi-region stack). */
+  ingestUrlOf?: (region: string) => string | undefined;
 }
 
 export interface LocalStack {
@@ -61,6 +74,8 @@ export interface LocalStack {
   metrics: MetricsRecorder;
   /** The redrive app (parks on-failure batches; `redrive()` re-injects parked records). */
   redrive: RedriveApp;
+  /** The roll-up (regional table → global table) drained every 2 s; `drainNow()` for tests. */
+  rollup: RollupPoller;
   faultProxies: FaultProxy[];
   /** The running event source mapping, when `processor` is on. */
   runner(): EsmRunner | undefined;
@@ -115,7 +130,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       `a local stack already runs from ${stateDir} (pid ${previous.pid}); stop it first or pass another state dir`,
     );
   }
-  const secrets = devSecrets(fileConfig, region, previous?.region === region ? previous : undefined);
+  const secrets =
+    options.secrets ?? devSecrets(fileConfig, region, previous?.region === region ? previous : undefined);
   const tenant = fileConfig.tenants.find((t) => t.homeRegion === region);
   if (!tenant) throw new RangeError(`no tenant of ${configPath} has homeRegion "${region}"`);
   const { config, env } = overlayDevSecrets(fileConfig, region, secrets);
@@ -129,15 +145,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const awsRegion = config.regions[region]!.awsRegion;
-    const clients = createClients({ awsRegion, endpoints: emulators.endpoints });
+    const endpoints: Endpoints = options.dynamodbEndpoint
+      ? { ...emulators.endpoints, dynamodb: await options.dynamodbEndpoint(emulators.endpoints.dynamodb) }
+      : emulators.endpoints;
+    const clients = createClients({ awsRegion, endpoints });
     const resources = await provision(config, region, clients);
 
     const faultProxies: FaultProxy[] = [];
-    const fnEndpoints: Endpoints = { ...emulators.endpoints };
+    const fnEndpoints: Endpoints = { ...endpoints };
     if (options.faults) {
       for (const kind of options.faults.targets ?? (['kinesis', 'dynamodb', 's3'] as const)) {
         const proxy = await startFaultProxy({
-          target: emulators.endpoints[kind],
+          target: endpoints[kind],
           kind,
           failureRate: options.faults.failureRate,
         });
@@ -158,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region,
       keys,
       sink: createKinesisProducer({ client: ingestClients.kinesis, streamName: resources.streamName }),
+      ...(options.ingestUrlOf && { endpointOf: options.ingestUrlOf }),
       log: (e) => {
         if (e.status >= 500) log(`ingest ${e.route} ${e.status} ${e.reason ?? ''}`);
       },
@@ -228,6 +248,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     if (options.processor !== false) await startProcessor();
     cleanups.push(() => stopProcessor());
+    const rollup = await startRollupPoller({
+      config,
+      region,
+      clients,
+      regionalTable: resources.regionalTableName,
+      globalTable: resources.tableName,
+      secrets: resolver,
+      log,
+    });
+    // Cleanups run in reverse: the roll-up stops before the processor and the emulators.
+    cleanups.push(async () => {
+      await rollup.stop();
+    });
 
     const writeMetrics = () => writeFileSync(metricsPath, JSON.stringify(metrics.totals()));
     writeMetrics();
@@ -244,7 +277,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tenant: tenant.id,
       region,
       awsRegion,
-      endpoints: emulators.endpoints,
+      endpoints,
       bucket: resources.bucketName,
       table: resources.tableName,
       regionalTable: resources.regionalTableName,
@@ -265,6 +298,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients,
       metrics,
       redrive,
+      rollup,
       faultProxies,
       runner: () => runner,
       startProcessor,

@@ -1,6 +1,7 @@
 import { createDynamoAggregateStore } from '../../shared/adapters/aggregate-store.ts';
 import { listObjects, readAllLines } from '../../shared/adapters/bucket-reader.ts';
 import type { Clients } from '../../shared/adapters/clients.ts';
+import { createDynamoRollupSource } from '../../shared/adapters/rollup-store.ts';
 import type { LocalState } from '../../shared/local/state.ts';
 
 /** What the helpers need of a running pipeline (the embedded stack or a LocalStack deployment). */
@@ -21,12 +22,10 @@ export async function storedLines(stack: PipelineHandle): Promise<string[]> {
   return [...byKey.values()].flat();
 }
 
-/** Sum of the count aggregates of a tenant (all windows of the last and next day), total and per service. */
-export async function aggregateTotals(
-  stack: PipelineHandle,
-  tenant: string,
-): Promise<{ total: number; byService: Record<string, number> }> {
-  const reader = createDynamoAggregateStore(stack.clients.dynamodb, stack.state.table);
+type Totals = { total: number; byService: Record<string, number> };
+
+async function totalsOf(stack: PipelineHandle, table: string, tenant: string): Promise<Totals> {
+  const reader = createDynamoAggregateStore(stack.clients.dynamodb, table);
   const now = Date.now();
   const { counts } = await reader.read({
     region: stack.state.region,
@@ -41,6 +40,31 @@ export async function aggregateTotals(
     byService[c.service] = (byService[c.service] ?? 0) + c.count;
   }
   return { total, byService };
+}
+
+/**
+ * Sum of the count aggregates of a tenant in the GLOBAL table (all windows of the last and next day), total and per
+ * service, once the roll-up caught up: no dirty window left and the global total equal to the regional one (the
+ * regional table holds what the processor wrote). Gives up after `timeoutMs` and returns what the global table has.
+ */
+export async function aggregateTotals(
+  stack: PipelineHandle,
+  tenant: string,
+  timeoutMs = 30_000,
+): Promise<Totals> {
+  const regional = stack.state.regionalTable;
+  if (!regional) return totalsOf(stack, stack.state.table, tenant);
+  const marks = createDynamoRollupSource(stack.clients.dynamodb, regional, stack.state.region);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = (await marks.dirty(1)).length;
+    const [global, local] = await Promise.all([
+      totalsOf(stack, stack.state.table, tenant),
+      totalsOf(stack, regional, tenant),
+    ]);
+    if ((pending === 0 && global.total === local.total) || Date.now() > deadline) return global;
+    await sleep(250);
+  }
 }
 
 /** POSTs NDJSON lines to /ingest, retrying 429/503 (nothing was accepted then); `signal` abandons it. */
