@@ -8,6 +8,16 @@ export interface Hit {
 }
 
 /**
+ * Where the scanned text sits, for detectors that need a context keyword: the name of the field holding it
+ * (`"nhs_number": "9434765919"` carries its keyword in the key, not in the value). Optional everywhere, so a
+ * caller that knows nothing about the text passes nothing and keyword-gated detectors look only inside the text.
+ */
+export interface ScanContext {
+  /** The field name (last path segment) the string was found under, any case. */
+  readonly key?: string;
+}
+
+/**
  * One detector: a candidate pattern plus a validator. The pattern is deliberately loose enough to find every
  * true value; the validator (checksum, range table, decoding) throws out look-alikes.
  */
@@ -18,9 +28,9 @@ export interface Detector {
   /** Global (`g`) regex finding candidates. Its lookarounds must treat `<` and `>` as boundaries. */
   readonly pattern: RegExp;
   /** Cheap necessary condition (indexOf, a simple regex): `false` means the pattern cannot yield a hit. */
-  worthScanning(text: string, probe: Probe): boolean;
+  worthScanning(text: string, probe: Probe, context?: ScanContext): boolean;
   /** The span to mask, or `undefined` when the candidate is a look-alike. May be a sub-span of the match. */
-  validate(m: RegExpExecArray, text: string): Hit | undefined;
+  validate(m: RegExpExecArray, text: string, context?: ScanContext): Hit | undefined;
   /**
    * After a rejected candidate, resume scanning after the whole match (the validator already tried every
    * alignment inside it) instead of one character further.

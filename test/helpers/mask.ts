@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { DetectorName } from '../../shared/config/schema.ts';
 import { luhnOk } from '../../shared/mask/detectors/card.ts';
+import { NEAR_MISS_IDS, VALID_IDS } from './identifiers.ts';
 
 const DIGITS = '0123456789';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -327,6 +328,7 @@ export const VALID: Readonly<Record<DetectorName, fc.Arbitrary<Secret>>> = {
   urlPassword: validUrlPassword,
   mac: validMac,
   privateKey: validPrivateKey,
+  ...VALID_IDS,
 };
 
 // --- look-alikes -------------------------------------------------------------------------------------------
@@ -478,8 +480,9 @@ export const NEAR_MISSES: Readonly<Record<DetectorName, fc.Arbitrary<string>>> =
       return `${digits.slice(0, 3)}${wrong}${digits.slice(4)}`;
     }),
   ),
+  // Area 9xx with a group of 70–99 (but 89, 93) is an ITIN, masked by `usItin`: near misses keep other groups.
   ssn: fc
-    .tuple(fc.constantFrom(0, 666, 900, 999), int(1, 99), int(1, 9999))
+    .tuple(fc.constantFrom(0, 666, 900, 999), int(1, 69), int(1, 9999))
     .chain(([area, group, serial]) =>
       fc.constantFrom(
         `${pad(area, 3)}-${pad(group, 2)}-${pad(serial, 4)}`,
@@ -530,4 +533,5 @@ export const NEAR_MISSES: Readonly<Record<DetectorName, fc.Arbitrary<string>>> =
     '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----',
     '-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----',
   ),
+  ...NEAR_MISS_IDS,
 };

@@ -32,6 +32,13 @@ const CONTEXT_WINDOW = 64;
 const WORD_SEGMENT = /^[a-z]*\d*(?:[A-Z][a-z]{3,}\d*)*[A-Z0-9]{0,2}$/;
 const wordy = (v: string): boolean => v.split('/').every((segment) => WORD_SEGMENT.test(segment));
 
+/** The validation of a 40-character candidate starting at `start` of `text` (also used for encoded forms). */
+export function secretKeyOk(v: string, text: string, start: number): boolean {
+  if (HEX.test(v) || !/[A-Za-z]/.test(v)) return false;
+  if (CONTEXT.test(text.slice(Math.max(0, start - CONTEXT_WINDOW), start)) && /[^a-z]/.test(v)) return true;
+  return /[A-Z]/.test(v) && /[a-z]/.test(v) && /[0-9]/.test(v) && !wordy(v);
+}
+
 /**
  * AWS secret access keys: exactly 40 characters of the base64 alphabet. Without a naming context the value must
  * mix upper case, lower case and digits and not read like an identifier; hex hashes (SHA-1, git) never qualify.
@@ -42,14 +49,8 @@ export const awsSecretKey: Detector = {
   pattern: /(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g,
   worthScanning: (text) => mayHoldRun(text) && RUN.test(text),
   validate(m, text) {
-    const v = m[1]!;
     const start = m.index + m[0].length - 40;
-    if (HEX.test(v) || !/[A-Za-z]/.test(v)) return undefined;
-    if (CONTEXT.test(text.slice(Math.max(0, start - CONTEXT_WINDOW), start)) && /[^a-z]/.test(v)) {
-      return tailGroup(m);
-    }
-    if (!/[A-Z]/.test(v) || !/[a-z]/.test(v) || !/[0-9]/.test(v) || wordy(v)) return undefined;
-    return tailGroup(m);
+    return secretKeyOk(m[1]!, text, start) ? tailGroup(m) : undefined;
   },
   skipRejected: true,
 };

@@ -110,6 +110,9 @@ export function ibanChecksumOk(compact: string): boolean {
 
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
+/** Space, NBSP, tab and dash: what banking UIs and copy-paste put between the groups. */
+const isSeparator = (c: number): boolean => c === 32 || c === 0xa0 || c === 9 || c === 45;
+
 const HEX_ID = /^[0-9a-f]*[a-f][0-9a-f]*$/;
 const DIGIT = /\d/g;
 
@@ -126,13 +129,13 @@ function lowerCaseOk(compact: string): boolean {
 }
 
 /**
- * IBANs, compact or printed in groups of four, in any letter case. The country's fixed length decides where the
+ * IBANs, compact or printed in groups of four (separated by spaces, NBSP, tabs or dashes), in any letter case. The country's fixed length decides where the
  * IBAN ends (so a following upper-case word is not swallowed) and mod-97 validates it.
  */
 export const iban: Detector = {
   name: 'iban',
   minLength: 15, // Norway
-  pattern: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}/g,
+  pattern: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00a0\t-]?[A-Za-z0-9]){11,30}/g,
   worthScanning: (_text, probe) => probe.ibanShape(),
   validate(m, text) {
     const country = m[0].slice(0, 2);
@@ -142,9 +145,13 @@ export const iban: Detector = {
     const s = m[0];
     let count = 0;
     let i = 0;
+    let sep = -1;
     for (; i < s.length && count < length; i++) {
-      if (s.charCodeAt(i) === 32) {
-        if (count % 4 !== 0) return undefined;
+      const c = s.charCodeAt(i);
+      if (isSeparator(c)) {
+        // Separators only between groups of four, and one kind per IBAN (`DE89 3704-0044` is two values).
+        if (count % 4 !== 0 || (sep >= 0 && c !== sep)) return undefined;
+        sep = c;
       } else count++;
     }
     if (count < length) return undefined;
