@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { firehoseCommonAttributes, parseFirehose } from '../firehose.ts';
 import { jsonResponse } from '../responses.ts';
 import { parseJson, refuseOversized, requireWritten, unavailableStatus } from './common.ts';
@@ -14,9 +15,11 @@ export const firehoseProtocol: IngestProtocol<string> = {
   auth: ['X-Amz-Firehose-Access-Key: <key>'],
   recordProtocol: 'firehose',
   idBase(ctx) {
-    // The request id is an idempotency key: a retried delivery yields the same record ids.
+    // The request id is an idempotency key: a retried delivery yields the same record ids. The header is
+    // client-controlled and ids are stored unmasked (`ingest.id`, partition keys), so only a digest of it is kept:
+    // same header, same ids, and nothing the client wrote (an e-mail, a token) reaches a store.
     const id = ctx.headers['x-amz-firehose-request-id'];
-    return id ? `fh-${id}` : ctx.requestId;
+    return id ? `fh-${createHash('sha256').update(id).digest('hex').slice(0, 32)}` : ctx.requestId;
   },
   parse(req, f) {
     const doc = parseJson(req.body.text, 'a Firehose delivery expected');
