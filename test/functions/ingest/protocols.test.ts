@@ -325,7 +325,15 @@ describe('Firehose HTTP endpoint delivery', () => {
     expect(records[2]!.attributes).toMatchObject({ logGroup: '/aws/lambda/checkout', cart: 7 });
     expect(records.some((r) => r.message.includes('CONTROL MESSAGE'))).toBe(false);
     // Firehose keeps the request id across retries: record ids derived from it make a retry recognisable.
-    expect(records[0]!.ingest.id).toBe(`fh-${doc.requestId}-0`);
+    const digest = createHash('sha256').update(doc.requestId).digest('hex').slice(0, 32);
+    expect(records[0]!.ingest.id).toBe(`fh-${digest}-0`);
+    // The header is client-controlled and ingest ids are stored unmasked: only its digest may reach a record.
+    const leaky = await post('/firehose', fixture('firehose.json'), {
+      'x-amz-firehose-request-id': 'jane.doe@example.com',
+      'x-amz-firehose-access-key': KEYS.acme,
+      authorization: '',
+    });
+    expect(JSON.stringify(leaky.records)).not.toContain('jane.doe');
   });
 
   it('adds the delivery stream common attributes to every record (the record own fields win)', async () => {
