@@ -25,13 +25,14 @@ export function devSecrets(config: SluiceConfig, region: string, previous?: Part
 
 /**
  * The config the local stack runs with: the file's, plus a development key (its sha256, as in a real config) for
- * each tenant of the served region. Keys stored in Secrets Manager or SSM cannot be read without AWS, so they are
- * left out; sha256 keys keep working. HMAC keys referencing a cloud secret are read from `LOCAL_HMAC_ENV` instead.
+ * each tenant `secrets` has a key for (the served region's; all of them in a multi-region stack). Keys stored in
+ * Secrets Manager or SSM cannot be read without AWS, so they are left out; sha256 keys keep working. HMAC keys
+ * referencing a cloud secret are read from `LOCAL_HMAC_ENV` instead.
  * Returns the overlay and the environment the functions need (HMAC key variables).
  */
 export function overlayDevSecrets(
   config: SluiceConfig,
-  region: string,
+  _region: string,
   secrets: DevSecrets,
 ): { config: SluiceConfig; env: Record<string, string> } {
   const env: Record<string, string> = {};
@@ -43,7 +44,9 @@ export function overlayDevSecrets(
   };
   const tenants: Tenant[] = config.tenants.map((t) => {
     const keys: Tenant['keys'] = t.keys.filter((k) => 'sha256' in k);
-    const dev = t.homeRegion === region ? secrets.keys[t.id] : undefined;
+    // Tenants of other regions get their key too when `secrets` has it (the multi-region stack): their posts are
+    // then refused as from the wrong region (403 naming the home region), not as an unknown key.
+    const dev = secrets.keys[t.id];
     if (dev) keys.push({ id: DEV_KEY_ID, sha256: createHash('sha256').update(dev).digest('hex') });
     const hmacKey = localRef(t.pipeline.mask.hmacKey);
     return {

@@ -170,6 +170,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
   const waiters: (() => void)[] = [];
   let isPaused = false;
   let closed = false;
+  let closing = false;
   let seq = 0;
   const stats = { applied: 0, superseded: 0, lastLagMs: 0, maxLagMs: 0 };
 
@@ -206,6 +207,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     const run = apply(d).then(
       () => undefined,
       (err: unknown) => {
+        if (closing) return; // stopping: a replica that is gone already gets nothing more
         // The replica is unreachable (emulator stopped): AWS keeps retrying, so do we.
         log(`replicator: ${d.to} unreachable (${(err as Error).message}); retrying`);
         d.dueAt = Date.now() + RETRY_MS;
@@ -430,6 +432,7 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     },
     stats: () => ({ ...stats, pending: queue.size + inFlight.size }),
     async close() {
+      closing = true;
       if (!isPaused) {
         for (const d of [...queue]) {
           clearTimeout(d.timer);

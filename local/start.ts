@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { attachConsole, CONSOLE_OPTIONS, CONSOLE_USAGE } from './console/attach.ts';
+import { startMultiRegionStack } from './multi-region.ts';
 import { DEFAULT_CONFIG_PATH, DEFAULT_PORT, DEFAULT_STATE_DIR, startLocalStack } from './stack.ts';
 
 /** A second signal sooner than this after the first is taken for the same one (see `shutdown`). */
@@ -8,6 +9,7 @@ const REPEAT_SIGNAL_MS = 500;
 
 /**
  * `npm start [-- --config F --region R --port P --memory]`: the pipeline on loopback, until Ctrl-C.
+ * `--regions eu,us` (or `all`): one pipeline per residency region, the global table replicating between them.
  */
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -18,6 +20,8 @@ async function main(): Promise<void> {
       port: { type: 'string', short: 'p', default: String(DEFAULT_PORT) },
       memory: { type: 'boolean', default: false },
       'state-dir': { type: 'string', default: DEFAULT_STATE_DIR },
+      regions: { type: 'string' },
+      'replication-delay-ms': { type: 'string' },
       ...CONSOLE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -26,11 +30,55 @@ async function main(): Promise<void> {
     process.stdout.write(
       'npm start -- [--config FILE] [--region NAME] [--port N] [--memory] [--state-dir DIR]\n' +
         `  Defaults: ${DEFAULT_CONFIG_PATH}, the config's first region, port ${DEFAULT_PORT}, data under ${DEFAULT_STATE_DIR}/data.\n` +
+        'npm start -- --regions eu,us|all [--replication-delay-ms N] [--port N] [--memory] ...\n' +
+        '  One pipeline per residency region (ports N, N+1, ...; data under <state-dir>/regions/<name>), the\n' +
+        '  global aggregate table replicating between them after ~N ms (default 1000, plus up to 500 ms jitter).\n' +
         CONSOLE_USAGE,
     );
     return;
   }
   const started = Date.now();
+  if (values.regions !== undefined) {
+    if (values.region) throw new Error('--region and --regions do not go together: pick one');
+    const delay = values['replication-delay-ms'];
+    const delayMs = delay === undefined ? undefined : Number(delay);
+    if (delayMs !== undefined && !(Number.isInteger(delayMs) && delayMs >= 0)) {
+      throw new Error(`--replication-delay-ms must be a whole number of ms, got "${delay}"`);
+    }
+    const multi = await startMultiRegionStack({
+      configPath: values.config,
+      regions: values.regions.split(','),
+      port: Number(values.port),
+      memory: values.memory,
+      stateDir: values['state-dir'],
+      ...(delayMs !== undefined && { replication: { delayMs } }),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    const lines = [
+      `sluice local stack up in ${Date.now() - started} ms: ${Object.keys(multi.stacks).length} regions, global table ` +
+        `${multi.state.table} replicating between them${values.memory ? ', in memory' : ''}`,
+    ];
+    for (const [name, r] of Object.entries(multi.state.regions ?? {})) {
+      lines.push(
+        `  ${name.padEnd(4)} ${r.awsRegion.padEnd(14)} ingest ${r.ingestUrl}   tenant ${r.tenant}   key ${r.apiKey}`,
+        `       bucket ${r.bucket}   stream ${r.stream}`,
+      );
+    }
+    const [first, second] = Object.keys(multi.state.regions ?? {});
+    lines.push(
+      '',
+      '  try:',
+      `    npx sluice send --region ${first} < app.ndjson      # records stay in the ${first} bucket`,
+      `    npx sluice query --region ${second ?? first}             # the same totals from every region's replica`,
+      `    npx sluice tail --region ${first}`,
+      '',
+      `  state in ${relative(process.cwd(), resolve(values['state-dir'], 'local.json'))}; Ctrl-C stops every region.`,
+      '',
+    );
+    process.stdout.write(lines.join('\n'));
+    onSignals(() => multi.stop());
+    return;
+  }
   const stack = await startLocalStack({
     configPath: values.config,
     ...(values.region && { region: values.region }),
@@ -71,6 +119,15 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // The console first: its reads must not outlive the emulators.
+  onSignals(async () => {
+    await web?.close();
+    await stack.stop();
+  });
+}
+
+/** Ctrl-C (or SIGTERM) runs `stop` once; a second one a moment later exits at once. */
+function onSignals(stop: () => Promise<void>): void {
   let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
     if (stoppingSince !== undefined) {
@@ -87,16 +144,13 @@ async function main(): Promise<void> {
     process.stderr.write(
       `\n${signal}: stopping (finishing the batches in flight; Ctrl-C again to exit at once)...\n`,
     );
-    // The console first: its reads must not outlive the emulators.
-    (web ? web.close() : Promise.resolve())
-      .then(() => stack.stop())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`stop failed: ${(err as Error).message}\n`);
-          process.exit(1);
-        },
-      );
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

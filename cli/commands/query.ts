@@ -33,12 +33,14 @@ export const TARGET_OPTIONS = {
 } as const;
 
 export const TARGET_USAGE =
-  '  Target: the local stack from .sluice/local.json (--state FILE), or --config FILE [--region NAME]\n' +
+  '  Target: the local stack from .sluice/local.json (--state FILE; --region NAME picks one region of\n' +
+  '  `npm start -- --regions ...`), or --config FILE [--region NAME]\n' +
   '  (real AWS, or every service at --endpoint URL, e.g. LocalStack).';
 
 export function resolveTarget(flags: TargetFlags): CliTarget {
   if (!flags.config) {
-    const local = readLocalState(flags.state ?? DEFAULT_LOCAL_STATE_PATH);
+    // A multi-region local stack: --region picks the region whose endpoints (and replica) the command talks to.
+    const local = readLocalState(flags.state ?? DEFAULT_LOCAL_STATE_PATH, flags.region);
     const endpoints: Endpoints = flags.endpoint
       ? { kinesis: flags.endpoint, dynamodb: flags.endpoint, s3: flags.endpoint, sqs: flags.endpoint }
       : local.endpoints;

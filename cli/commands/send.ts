@@ -70,15 +70,17 @@ export const sendCommand: Command = {
   name: 'send',
   summary: 'send log lines (NDJSON or text) to an ingest endpoint, by default the local stack',
   usage:
-    'sluice send [--input FILE] [--state FILE] [--url URL --key KEY] [--batch N]\n' +
+    'sluice send [--input FILE] [--state FILE] [--region NAME] [--url URL --key KEY] [--batch N]\n' +
     '  Reads lines from stdin (or --input) and POSTs them in batches of N (default 1000) to <url>/ingest.\n' +
-    `  URL and key default to the running local stack's (${DEFAULT_LOCAL_STATE_PATH}, written by \`npm start\`).`,
+    `  URL and key default to the running local stack's (${DEFAULT_LOCAL_STATE_PATH}, written by \`npm start\`);\n` +
+    "  --region: that region's endpoint and first tenant when the stack runs several.",
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
       options: {
         input: { type: 'string', short: 'i' },
         state: { type: 'string' },
+        region: { type: 'string', short: 'r' },
         url: { type: 'string' },
         key: { type: 'string' },
         batch: { type: 'string' },
@@ -89,7 +91,7 @@ export const sendCommand: Command = {
     let url = values.url;
     let key = values.key;
     if (!url || !key) {
-      const state = readLocalState(values.state);
+      const state = readLocalState(values.state, values.region);
       url ??= state.ingestUrl;
       key ??= state.apiKey;
     }

@@ -12,15 +12,17 @@ export const tailCommand: Command = {
   name: 'tail',
   summary: 'print the masked records stored in the bucket of the local stack (--follow for new ones)',
   usage:
-    'sluice tail [--state FILE] [--follow] [--tenant ID] [--last N]\n' +
+    'sluice tail [--state FILE] [--region NAME] [--follow] [--tenant ID] [--last N]\n' +
     '  Prints the NDJSON lines of the stored objects (records/ prefix), oldest object first.\n' +
     '  --last N: only the last N objects at start; --follow: keep polling for new objects (Ctrl-C stops).\n' +
-    `  Reads the local stack's endpoints from ${DEFAULT_LOCAL_STATE_PATH} (written by \`npm start\`).`,
+    `  Reads the local stack's endpoints from ${DEFAULT_LOCAL_STATE_PATH} (written by \`npm start\`); --region: that\n` +
+    "  region's bucket when the stack runs several (`npm start -- --regions ...`).",
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
       options: {
         state: { type: 'string' },
+        region: { type: 'string', short: 'r' },
         follow: { type: 'boolean', short: 'f' },
         tenant: { type: 'string', short: 't' },
         last: { type: 'string', short: 'n' },
@@ -30,7 +32,7 @@ export const tailCommand: Command = {
     if (last !== undefined && (!Number.isInteger(last) || last < 0)) {
       throw new UsageError('--last must be a non-negative integer');
     }
-    const state = readLocalState(values.state);
+    const state = readLocalState(values.state, values.region);
     const { s3 } = createClients({ awsRegion: state.awsRegion, endpoints: state.endpoints });
     const prefix = `${PREFIXES.records}${values.tenant ? `tenant=${values.tenant}/` : ''}`;
     // A retried batch may rewrite an object under the same key; each key is printed once, when first seen.
