@@ -32,9 +32,11 @@ describe('mask mode hmac needs mask.hmacKey', () => {
   it('globally, at defaults.pipeline.mask.hmacKey', () => {
     const doc = minimal();
     doc.defaults = { pipeline: { mask: { mode: 'hmac' } } };
-    expect(problems(doc)).toEqual([
-      'defaults.pipeline.mask.hmacKey: is required: mode hmac is used by email, ipv4, ipv6 and 11 more',
-    ]);
+    const all = problems(doc);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatch(
+      /^defaults\.pipeline\.mask\.hmacKey: is required: mode hmac is used by email, ipv4, ipv6 and \d+ more$/,
+    );
   });
 
   it('for one detector, naming it', () => {
