@@ -143,9 +143,7 @@ export async function startMultiRegionStack(options: MultiRegionOptions = {}): P
       endpoints: s.endpoints,
       bucket: s.bucket,
       table: s.table,
-      ...(typeof (s as { regionalTable?: unknown }).regionalTable === 'string' && {
-        regionalTable: (s as { regionalTable?: string }).regionalTable,
-      }),
+      ...(s.regionalTable !== undefined && { regionalTable: s.regionalTable }),
       stream: s.stream,
       failureQueueUrl: s.failureQueueUrl,
       esmFailureQueueUrl: s.esmFailureQueueUrl,
