@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bucketName, MAX_BUCKET_NAME_LENGTH } from '../bucket-name.ts';
+import { DEFAULT_SENSITIVE_KEYS } from '../mask/sensitive-keys.ts';
 
 /**
  * The one configuration file of sluice. Every object is strict: an unknown key is an error that names its path,
@@ -201,7 +202,7 @@ export const maskSchema = z
     /** Field names (case-insensitive substrings) whose values are masked whatever they hold. */
     sensitiveKeys: z
       .array(z.string().min(1))
-      .default(['password', 'passwd', 'secret', 'token', 'api_key', 'apikey', 'authorization', 'cookie']),
+      .default([...DEFAULT_SENSITIVE_KEYS]),
     /** With policy allowList: field paths whose values pass (still scanned by the detectors). */
     allowList: z.array(fieldPath).default([]),
     /** Key for HMAC pseudonyms. Required when any detector uses mode `hmac`. */
