@@ -409,3 +409,53 @@ describe('process app: a write refused for good', () => {
     expect(counts.some((c) => c.startsWith('BatchParked'))).toBe(false);
   });
 });
+
+describe('process app: metrics and retry bounds', () => {
+  const recorder = () => {
+    const counts = new Map<string, number>();
+    return {
+      counts,
+      metrics: {
+        count: (name: string, v: number, d?: { name: string; value: string }) => {
+          const k = d ? `${name}:${d.value}` : name;
+          counts.set(k, (counts.get(k) ?? 0) + v);
+        },
+        milliseconds() {},
+      },
+    };
+  };
+
+  it('emits ValuesMasked by detector and BatchStoppedEarly when the deadline cuts a batch', async () => {
+    const { metrics, counts } = recorder();
+    const { app } = memoryApp({ metrics });
+    await app.run(kinesisEvent(envelopeEntries(6)), LAMBDA_CONTEXT);
+    // Every third record carries an e-mail (helpers/process.ts): 10 of 30, 2 of them below minLevel.
+    expect(counts.get('ValuesMasked:email')).toBeGreaterThan(0);
+    expect(counts.get('BatchStoppedEarly')).toBeUndefined();
+    // As in 'stops near the deadline…': the check runs every few stream records, so the batch needs 40.
+    let calls = 0;
+    const cut = await app.run(kinesisEvent(envelopeEntries(40, 2, 6)), {
+      getRemainingTimeInMillis: () => (++calls > 2 ? 0 : 300_000),
+    });
+    expect(cut.processed).toBeLessThan(40);
+    expect(counts.get('BatchStoppedEarly')).toBe(1);
+  });
+
+  it('gives up on an item that keeps changing after exactly maxConflictRounds attempts, retrying the batch', async () => {
+    const base = createMemoryAggregateStore();
+    const attempts = new Map<string, number>();
+    const aggregates = {
+      ...base,
+      async apply(item: Parameters<typeof base.apply>[0]) {
+        const id = `${item.pk}|${item.sk}`;
+        attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        return 'conflict' as const;
+      },
+    };
+    const { app } = memoryApp({ aggregates, maxConflictRounds: 3 });
+    const report = await app.run(kinesisEvent(envelopeEntries(2)), LAMBDA_CONTEXT);
+    expect(report.response.batchItemFailures).toEqual([{ itemIdentifier: seqNo(0) }]);
+    expect(attempts.size).toBeGreaterThan(0);
+    expect(new Set(attempts.values())).toEqual(new Set([3]));
+  });
+});
