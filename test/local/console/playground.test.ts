@@ -70,6 +70,20 @@ describe('rule playground', () => {
     expect(r.config).toMatch(/^pipeline:\n {2}filter:\n/m);
   });
 
+  it("pseudonymises with the local stack's development key when the key's variable is unset, as the stack does", () => {
+    const rules = tenantRulesYaml(CONFIG, 'acme');
+    const email = (c: Parameters<typeof runPlayground>[2]) => {
+      const o = runPlayground(LINES[0]!, rules, c);
+      return o.ok ? JSON.parse(o.result.lines[0]!.output!).message : o.errors;
+    };
+    const viaEnv = email(ctx);
+    expect(email({ tenant: 'acme', region: 'eu', env: {}, devHmacKey: KEY })).toBe(viaEnv);
+    expect(email({ tenant: 'acme', region: 'eu', env: {}, devHmacKey: 'another-key' })).not.toBe(viaEnv);
+    expect(email({ tenant: 'acme', region: 'eu', env: {} })).toEqual([
+      { path: 'mask.hmacKey', message: expect.stringMatching(/email/) },
+    ]);
+  });
+
   it('emits suppression summaries as the pipeline does at the end of a batch', () => {
     const rules =
       'filter:\n  suppress:\n    - { name: repeats, key: [message], max: 1, periodSeconds: 60 }\n';
