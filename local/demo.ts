@@ -5,11 +5,12 @@ import { createDynamoAggregateStore } from '../shared/adapters/aggregate-store.t
 import { listObjects, readAllLines } from '../shared/adapters/bucket-reader.ts';
 import { createClients } from '../shared/adapters/clients.ts';
 import { DEFAULT_LOCAL_STATE_PATH, readLocalState } from '../shared/local/state.ts';
+import { regionsDemo } from './demo-regions.ts';
 import { createDemoTraffic, DEMO_PROTOCOLS, type DemoProtocol, encodeDemo } from './demo-traffic.ts';
 import { byDimension, type MetricTotals } from './metrics-recorder.ts';
 
 /**
- * `npm run demo [-- --records N]`: mixed traffic to the running local stack (`npm start`), then a summary a
+ * `npm run demo [-- --records N] [--regions]`: mixed traffic to the running local stack (`npm start`), then a summary a
  * newcomer can read: what was sent, stored, dropped and why, masked, aggregated.
  */
 
@@ -43,11 +44,17 @@ async function main(): Promise<void> {
     options: {
       records: { type: 'string', short: 'n', default: '4000' },
       state: { type: 'string', default: DEFAULT_LOCAL_STATE_PATH },
+      regions: { type: 'boolean', default: false },
     },
   });
   const total = Number(values.records);
   if (!Number.isInteger(total) || total < 1) throw new Error('--records must be a positive integer');
   const state = readLocalState(values.state);
+  if (values.regions) {
+    // `npm run demo -- --regions`: residency across the regions of `npm start -- --regions …` (--records per region).
+    await regionsDemo(state, total, (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
   const metricsPath = join(dirname(values.state), 'metrics.json');
   const keys = state.keys ?? { [state.tenant]: state.apiKey };
   const tenants = Object.keys(keys);
