@@ -31,11 +31,13 @@ export interface MonitoringProps {
   readonly region: string;
   /** Dashboard name (unique per account and AWS region). */
   readonly dashboardName: string;
-  /** The ingest, process and redrive functions: errors and throttles are alarmed for each. */
+  /** The ingest, process, redrive and roll-up functions: errors and throttles are alarmed for each. */
   readonly functions: {
     readonly ingest: lambda.IFunction;
     readonly process: lambda.IFunction;
     readonly redrive: lambda.IFunction;
+    /** Regional aggregates → global table (docs/residency.md). */
+    readonly rollup: lambda.IFunction;
   };
   /** The ingestion HTTP API (5xx answers). */
   readonly api: apigw.HttpApi;

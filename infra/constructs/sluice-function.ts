@@ -20,7 +20,7 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);";
 
 /** The function names; each has its handler at `<functionsDir>/<name>/handler.ts`. */
-export type FunctionName = 'ingest' | 'process' | 'redrive';
+export type FunctionName = 'ingest' | 'process' | 'redrive' | 'rollup';
 
 /** What every function of one residency region shares. */
 export interface FunctionSettings {

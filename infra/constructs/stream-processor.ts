@@ -42,9 +42,9 @@ export interface StreamProcessorProps {
   readonly failureQueue: sqs.IQueue;
   /** On-failure destination of the mapping (batch metadata after retries or record age run out). */
   readonly esmFailureQueue: sqs.IQueue;
-  /** Aggregate table name; the same in every replica region. */
-  readonly tableName: string;
-  /** Residency region whose items (`pk` starting `<region>#`) the function may write. */
+  /** The regional aggregate table (working state); the processor has no access to the global table. */
+  readonly regionalTableName: string;
+  /** Residency region whose items (`pk` starting `<region>#`, dirty marks `dirty#<region>`) the function may write. */
   readonly region: string;
   /** Event source mapping settings. */
   readonly mapping: ProcessorMappingSettings;
@@ -84,15 +84,23 @@ export class StreamProcessor extends Construct {
     grantSend(role, props.failureQueue, props.key);
     addStatements(role, secretReadStatements(Stack.of(this), props.secrets));
 
-    // The table replica of this AWS region only, and only items whose partition key is this region's: a
-    // processor can never overwrite another region's aggregates, even through replication.
+    // The regional table only (docs/residency.md: the global table is written by the roll-up alone), and only
+    // this region's items and dirty marks.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [...PROCESSOR_TABLE_ACTIONS],
         resources: [
-          Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: props.tableName }),
+          Stack.of(this).formatArn({
+            service: 'dynamodb',
+            resource: 'table',
+            resourceName: props.regionalTableName,
+          }),
         ],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${props.region}#*`] } },
+        conditions: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [`${props.region}#*`, `dirty#${props.region}`],
+          },
+        },
       }),
     );
 

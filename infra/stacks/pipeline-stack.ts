@@ -10,6 +10,7 @@ import { RecordBucket } from '../constructs/record-bucket.ts';
 import { RecordStream } from '../constructs/record-stream.ts';
 import { RecordsCatalog } from '../constructs/records-catalog.ts';
 import { Redrive } from '../constructs/redrive.ts';
+import { Rollup } from '../constructs/rollup.ts';
 import type { FunctionSettings } from '../constructs/sluice-function.ts';
 import { StreamProcessor } from '../constructs/stream-processor.ts';
 import { secretUse } from '../secret-refs.ts';
@@ -30,7 +31,7 @@ const REDRIVE_TIMEOUT = Duration.minutes(5);
 
 /**
  * One residency region's pipeline: HTTP API → ingest → Kinesis → processor → S3 (masked records, failure store)
- * and the region's items of the global aggregate table, plus the failure path, the Glue catalog and monitoring.
+ * and the regional aggregate table, rolled up into the region's items of the global aggregate table, plus the failure path, the Glue catalog and monitoring.
  */
 export class PipelineStack extends Stack {
   readonly key: kms.Key;
@@ -40,6 +41,7 @@ export class PipelineStack extends Stack {
   readonly ingest: IngestEndpoint;
   readonly processor: StreamProcessor;
   readonly redrive: Redrive;
+  readonly rollup: Rollup;
   readonly catalog: RecordsCatalog;
   readonly monitoring: Monitoring;
 
@@ -101,6 +103,14 @@ export class PipelineStack extends Stack {
       throttleBurst: regionConfig.ingest.throttleBurst,
       ...(regionConfig.ingest.customDomain ? { customDomain: regionConfig.ingest.customDomain } : {}),
     });
+    this.rollup = new Rollup(this, 'Aggregates', {
+      functions,
+      key: this.key,
+      regionalTableName: names.regionalTableName,
+      globalTableName: tableName,
+      region,
+      secrets: secrets.hmacKeys,
+    });
     this.processor = new StreamProcessor(this, 'Processor', {
       functions,
       stream: this.stream.stream,
@@ -109,7 +119,7 @@ export class PipelineStack extends Stack {
       prefixes: [names.prefixes.records, names.prefixes.failed],
       failureQueue: this.queues.failureQueue,
       esmFailureQueue: this.queues.esmFailureQueue,
-      tableName,
+      regionalTableName: names.regionalTableName,
       region,
       mapping: regionConfig.processor,
       memoryMb: regionConfig.processor.memoryMb,
@@ -139,6 +149,7 @@ export class PipelineStack extends Stack {
         ingest: this.ingest.function.fn,
         process: this.processor.function.fn,
         redrive: this.redrive.function.fn,
+        rollup: this.rollup.function.fn,
       },
       api: this.ingest.api,
       stream: this.stream.stream,

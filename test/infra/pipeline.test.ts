@@ -20,6 +20,9 @@ const ACCOUNT = '123456789012';
 const EU_BUCKET = `arn:aws:s3:::acmelogs-eu-${ACCOUNT}-eu-central-1`;
 const US_BUCKET = `arn:aws:s3:::acmelogs-us-${ACCOUNT}-us-west-2`;
 const EU_TABLE = `arn:aws:dynamodb:eu-central-1:${ACCOUNT}:table/acmelogs-aggregates`;
+/** The regional (never replicated) aggregate tables: the processors' working state. */
+const EU_STATE = `arn:aws:dynamodb:eu-central-1:${ACCOUNT}:table/acmelogs-eu-aggregate-state`;
+const US_STATE = `arn:aws:dynamodb:us-west-2:${ACCOUNT}:table/acmelogs-us-aggregate-state`;
 const US_TABLE = `arn:aws:dynamodb:us-west-2:${ACCOUNT}:table/acmelogs-aggregates`;
 
 function logicalIdOf(region: string, type: string, props: Record<string, unknown>): string {
@@ -225,24 +228,64 @@ describe('global aggregate table', () => {
 });
 
 describe('least privilege', () => {
-  it("a processor writes only its own region's aggregate items, on its own region's replica", () => {
+  it("a processor writes only its own region's items of its regional table, never the global table", () => {
     const t = s.pipeline('eu');
     const processor = roleStatements(t, 'ProcessorProcessRole');
     const item = (pk: string) => ({ 'dynamodb:LeadingKeys': [pk] });
-    expect(allows(t, processor, 'dynamodb:UpdateItem', EU_TABLE, item('eu#bank#checkout'))).toBe(true);
-    expect(allows(t, processor, 'dynamodb:UpdateItem', EU_TABLE, item('us#retailer#web'))).toBe(false);
-    expect(allows(t, processor, 'dynamodb:PutItem', EU_TABLE, item('euro#x'))).toBe(false);
-    expect(allows(t, processor, 'dynamodb:UpdateItem', US_TABLE, item('eu#bank#checkout'))).toBe(false);
-    expect(allows(t, processor, 'dynamodb:DeleteItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:UpdateItem', EU_STATE, item('eu#bank#checkout'))).toBe(true);
+    expect(allows(t, processor, 'dynamodb:UpdateItem', EU_STATE, item('dirty#eu'))).toBe(true);
+    expect(allows(t, processor, 'dynamodb:UpdateItem', EU_STATE, item('us#retailer#web'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:PutItem', EU_STATE, item('euro#x'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:UpdateItem', US_STATE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:DeleteItem', EU_STATE, item('eu#bank#checkout'))).toBe(false);
     // Whole-item writes could replace an item's high-water marks: only guarded updates are allowed.
-    expect(allows(t, processor, 'dynamodb:PutItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
-    expect(allows(t, processor, 'dynamodb:BatchWriteItem', EU_TABLE, item('eu#bank#checkout'))).toBe(false);
-    expect(allows(t, processor, 'dynamodb:Scan', EU_TABLE)).toBe(false);
+    expect(allows(t, processor, 'dynamodb:PutItem', EU_STATE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:BatchWriteItem', EU_STATE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(t, processor, 'dynamodb:Scan', EU_STATE)).toBe(false);
+    // The replicated table is the roll-up's alone (docs/residency.md).
+    for (const action of [
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+    ])
+      expect(allows(t, processor, action, EU_TABLE, item('eu#bank#checkout'))).toBe(false);
 
     const usT = s.pipeline('us');
     const usProcessor = roleStatements(usT, 'ProcessorProcessRole');
-    expect(allows(usT, usProcessor, 'dynamodb:UpdateItem', US_TABLE, item('us#retailer#web'))).toBe(true);
-    expect(allows(usT, usProcessor, 'dynamodb:UpdateItem', US_TABLE, item('eu#bank#checkout'))).toBe(false);
+    expect(allows(usT, usProcessor, 'dynamodb:UpdateItem', US_STATE, item('us#retailer#web'))).toBe(true);
+    expect(allows(usT, usProcessor, 'dynamodb:UpdateItem', US_STATE, item('eu#bank#checkout'))).toBe(false);
+  });
+
+  it("the roll-up overwrites only its region's items of the global table and reads its regional table", () => {
+    const t = s.pipeline('eu');
+    const rollup = roleStatements(t, 'AggregatesRollupRole');
+    const item = (pk: string) => ({ 'dynamodb:LeadingKeys': [pk] });
+    expect(allows(t, rollup, 'dynamodb:PutItem', EU_TABLE, item('eu#bank#2026-01-01'))).toBe(true);
+    expect(allows(t, rollup, 'dynamodb:PutItem', EU_TABLE, item('us#retailer#2026-01-01'))).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:PutItem', US_TABLE, item('eu#bank#2026-01-01'))).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:UpdateItem', EU_TABLE, item('eu#bank#2026-01-01'))).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:DeleteItem', EU_TABLE, item('eu#bank#2026-01-01'))).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:Query', EU_STATE)).toBe(true);
+    expect(allows(t, rollup, 'dynamodb:DeleteItem', EU_STATE)).toBe(true);
+    expect(allows(t, rollup, 'dynamodb:UpdateItem', EU_STATE)).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:PutItem', EU_STATE)).toBe(false);
+    expect(allows(t, rollup, 'dynamodb:Query', US_STATE)).toBe(false);
+  });
+
+  it('the regional table never replicates, is encrypted with the region key, has PITR, TTL and a stream', () => {
+    const t = s.pipeline('eu');
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'acmelogs-eu-aggregate-state',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      StreamSpecification: { StreamViewType: 'KEYS_ONLY' },
+    });
+    expect(Object.keys(t.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(0);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('dirty#') }] },
+    });
   });
 
   it("a processor writes only records/ and failed/ of its own region's bucket", () => {
@@ -343,9 +386,10 @@ describe('least privilege', () => {
 
   it('no secret value or key material is put in a function environment', () => {
     const fns = s.pipeline('eu').findResources('AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(3);
+    expect(Object.keys(fns)).toHaveLength(4);
     for (const fn of Object.values(fns)) {
       const env = fn['Properties']['Environment']['Variables'] as Record<string, unknown>;
+      delete env['REGIONAL_TABLE_NAME'];
       expect(Object.keys(env).sort()).toEqual([
         'BUCKET_NAME',
         'FAILURE_QUEUE_URL',
@@ -459,8 +503,8 @@ describe('monitoring', () => {
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a['Properties']);
     const metricNames = alarms.map((a) => `${a['Namespace']}/${a['MetricName']}`);
     expect(metricNames.filter((m) => m === 'AWS/Lambda/IteratorAge')).toHaveLength(1);
-    expect(metricNames.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(3);
-    expect(metricNames.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(3);
+    expect(metricNames.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
+    expect(metricNames.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
     const failureQueue = logicalIdOf('eu', 'AWS::SQS::Queue', { QueueName: 'acmelogs-eu-failures' });
     expect(alarms).toContainEqual(
       expect.objectContaining({
