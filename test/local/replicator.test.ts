@@ -145,6 +145,16 @@ async function perRegionScenario(options: Partial<ReplicatorOptions> = {}) {
   return { during, eu: await counts('eu'), us: await counts('us') };
 }
 
+/**
+ * Delivers the i-th change at `t0 + baseMs - i * stepMs` (absolute): later changes arrive sooner, whatever the
+ * machine's load spaces the writes by (as long as they all happen within `baseMs - n * stepMs`).
+ */
+function reversing(baseMs: number, stepMs = 2) {
+  const t0 = Date.now();
+  let i = 0;
+  return () => Math.max(0, t0 + baseMs - stepMs * i++ - Date.now());
+}
+
 describe('global-table replicator', () => {
   it("keeps sluice's per-region items exact under concurrent writes, reordering and a partition", async () => {
     const { during, eu, us } = await perRegionScenario();
@@ -173,9 +183,8 @@ describe('global-table replicator', () => {
   });
 
   it('applies the later write when changes arrive out of order, and converges on concurrent conflicting writes', async () => {
-    // Each change of eu's item is delayed less than the one before: us receives them newest first.
-    let next = 400;
-    const writers = await replicate({ delay: () => (next = Math.max(next - 100, 0)) });
+    // Each change of eu's item is delivered before the one before it: us receives them newest first.
+    const writers = await replicate({ delay: reversing(1500, 100) });
     for (let v = 1; v <= 4; v++) {
       await writers.eu.send(
         new PutItemCommand({ TableName: TABLE, Item: { ...key('eu#x'), v: { N: String(v) } } }),
@@ -196,12 +205,8 @@ describe('global-table replicator', () => {
   it('is what keeps the replicas right: arrival order instead of last writer wins fails the same scenarios', async () => {
     // Later changes are delivered sooner (delays shrink as the run goes on): the newest image of an item arrives
     // first, the oldest last. Last writer wins keeps the newest; arrival order keeps whatever came last.
-    const reversing = () => {
-      const t0 = Date.now();
-      return () => Math.max(0, 4000 - 4 * (Date.now() - t0));
-    };
     const right = { 'eu#acme#1': 40, 'eu#acme#2': 40, 'us#globex#1': 40, 'us#acme#1': 40 };
-    const lww = await perRegionScenario({ delay: reversing() });
+    const lww = await perRegionScenario({ delay: reversing(8000) });
     expect(lww.us).toEqual(right);
     expect(lww.eu).toEqual(right);
     await replicator!.close();
@@ -211,7 +216,7 @@ describe('global-table replicator', () => {
         await raw[r].send(new DeleteItemCommand({ TableName: TABLE, Key: key(pk) }));
     }
 
-    const broken = await perRegionScenario({ delay: reversing(), wins: () => true });
+    const broken = await perRegionScenario({ delay: reversing(8000), wins: () => true });
     expect(broken.eu['eu#acme#1']).toBe(40); // a region's own items are right: nobody else writes them
     expect(broken.us['eu#acme#1']).toBeLessThan(40); // its replica elsewhere went back to an older image
     expect(broken.eu['us#globex#1']).toBeLessThan(40);
