@@ -1,5 +1,6 @@
 import type { DetectorName, MaskMode } from '../config/schema.ts';
-import type { Detector } from './detector.ts';
+import { decodedView, needsView } from './decoded-view.ts';
+import type { Detector, Hit, ScanContext } from './detector.ts';
 import { placeholder } from './placeholder.ts';
 import { Probe } from './probe.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
@@ -66,7 +67,7 @@ const URL_BREAKER = /[\s/?#]/;
 let rescan = false;
 
 /** Applies one detector to `text`; returns `text` itself when nothing matched. */
-function applyOne(c: Compiled, text: string, audit: Audit): string {
+function applyOne(c: Compiled, text: string, audit: Audit, context: ScanContext | undefined): string {
   const d = c.detector;
   const re = d.pattern;
   re.lastIndex = 0;
@@ -74,7 +75,7 @@ function applyOne(c: Compiled, text: string, audit: Audit): string {
   let last = 0;
   let hits = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const hit = d.validate(m, text);
+    const hit = d.validate(m, text, context);
     // A validator that extends backwards (email) may reach into the previous hit: that is not a new value.
     if (hit === undefined || hit.start < last) {
       re.lastIndex = d.skipRejected ? m.index + m[0].length : m.index + 1;
@@ -140,7 +141,12 @@ function endOfNonPlain(text: string, from: number): number {
 
 const probe = new Probe();
 
-function scan(compiled: readonly Compiled[], text: string, audit: Audit): string {
+function scan(
+  compiled: readonly Compiled[],
+  text: string,
+  audit: Audit,
+  context: ScanContext | undefined,
+): string {
   probe.reset(text);
   const n = text.length;
   let out = text;
@@ -148,26 +154,85 @@ function scan(compiled: readonly Compiled[], text: string, audit: Audit): string
     // Gates are judged on the pass's input; a match that only appears once a replacement changed a neighbour
     // is caught by the next pass.
     const d = c.detector;
-    if (n >= d.minLength && d.worthScanning(text, probe)) out = applyOne(c, out, audit);
+    if (n >= d.minLength && d.worthScanning(text, probe, context)) out = applyOne(c, out, audit, context);
   }
   return out;
 }
 
-function onePass(compiled: readonly Compiled[], text: string, audit: Audit): string {
+function onePass(
+  compiled: readonly Compiled[],
+  text: string,
+  audit: Audit,
+  context: ScanContext | undefined,
+): string {
   const n = text.length;
   if (n < MIN_LENGTH) return text;
-  if (text.includes('basic') && PLAIN_CREDENTIAL.test(text)) return scan(compiled, text, audit);
+  if (text.includes('basic') && PLAIN_CREDENTIAL.test(text)) return scan(compiled, text, audit, context);
   const first = text.search(NOT_PLAIN);
   if (first < 0 || (n <= CLEAN_SHAPE_MAX_LENGTH && CLEAN_SHAPE.test(text))) return text;
   const start = first > MARGIN ? first - MARGIN : 0;
   const end = n - first > TAIL_CHUNK ? Math.min(n, endOfNonPlain(text, first) + MARGIN) : n;
-  if (start === 0 && end === n) return scan(compiled, text, audit);
+  if (start === 0 && end === n) return scan(compiled, text, audit, context);
   const window = text.slice(start, end);
-  const masked = scan(compiled, window, audit);
+  const masked = scan(compiled, window, audit, context);
   return masked === window ? text : text.slice(0, start) + masked + text.slice(end);
 }
 
-export type TextMasker = (text: string, audit: Audit) => string;
+/**
+ * Every hit of every detector in `text`, earlier detectors first, overlapping later hits dropped: the decoded view
+ * is read, not rewritten, so its hits are collected and then masked over their original spans.
+ */
+function collectHits(
+  compiled: readonly Compiled[],
+  text: string,
+  context: ScanContext | undefined,
+): { hit: Hit; c: Compiled }[] {
+  probe.reset(text);
+  const found: { hit: Hit; c: Compiled }[] = [];
+  const n = text.length;
+  for (const c of compiled) {
+    const d = c.detector;
+    if (n < d.minLength || !d.worthScanning(text, probe, context)) continue;
+    const re = d.pattern;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const hit = d.validate(m, text, context);
+      if (hit === undefined || hit.end <= hit.start) {
+        re.lastIndex = d.skipRejected ? m.index + m[0].length : m.index + 1;
+        continue;
+      }
+      re.lastIndex = hit.end;
+      if (!found.some((f) => hit.start < f.hit.end && f.hit.start < hit.end)) found.push({ hit, c });
+    }
+  }
+  return found.sort((a, b) => a.hit.start - b.hit.start);
+}
+
+/** Masks what the detectors find in the decoded view of `text`, over the original spans. */
+function maskDecoded(
+  compiled: readonly Compiled[],
+  text: string,
+  audit: Audit,
+  context: ScanContext | undefined,
+): string {
+  const view = decodedView(text);
+  if (view === undefined) return text;
+  const hits = collectHits(compiled, view.text, context);
+  if (hits.length === 0) return text;
+  let out = '';
+  let last = 0;
+  for (const { hit, c } of hits) {
+    const start = view.pos[hit.start]!;
+    const end = view.pos[hit.end]!;
+    if (start < last) continue;
+    out += text.slice(last, start) + c.render(view.text.slice(hit.start, hit.end));
+    last = end;
+    audit[c.detector.name] = (audit[c.detector.name] ?? 0) + 1;
+  }
+  return out + text.slice(last);
+}
+
+export type TextMasker = (text: string, audit: Audit, context?: ScanContext) => string;
 
 /** Compiles the enabled detectors (already in priority order) into one text-masking function. */
 export function compileTextMasker(active: readonly ActiveDetector[], pseudonym?: Pseudonymizer): TextMasker {
@@ -176,24 +241,33 @@ export function compileTextMasker(active: readonly ActiveDetector[], pseudonym?:
     render: renderer(detector, mode, pseudonym),
   }));
   // Short strings that held nothing (services, methods, paths, versions, enum values) repeat on almost every
-  // record; remembering them skips every gate. Only clean strings are kept, so the audit stays exact.
+  // record; remembering them skips every gate. Only clean strings are kept, so the audit stays exact. Keyword
+  // rules also read the field name, so a string is remembered clean together with the key it was found under.
   const clean = new Set<string>();
-  return (text, audit) => {
-    const cacheable = text.length <= CLEAN_CACHE_MAX_LENGTH;
-    if (cacheable && clean.has(text)) return text;
+  const fixedPoint = (text: string, audit: Audit, context: ScanContext | undefined): string => {
     let current = text;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       rescan = false;
-      const next = onePass(compiled, current, audit);
-      if (next === current) {
-        if (pass === 0 && cacheable) {
-          if (clean.size >= CLEAN_CACHE_ENTRIES) clean.clear();
-          clean.add(text);
-        }
-        return current;
-      }
+      const next = onePass(compiled, current, audit, context);
+      if (next === current) return current;
       current = next;
       if (!rescan) return current;
+    }
+    return current;
+  };
+  return (text, audit, context) => {
+    const cacheable = text.length <= CLEAN_CACHE_MAX_LENGTH;
+    const cacheKey = cacheable && context?.key !== undefined ? `${context.key}\u0000${text}` : text;
+    if (cacheable && clean.has(cacheKey)) return text;
+    let current = fixedPoint(text, audit, context);
+    if (needsView(current)) {
+      const decoded = maskDecoded(compiled, current, audit, context);
+      // What the decoded hits uncover (a neighbour now bounded by a placeholder) is caught by one more pass.
+      if (decoded !== current) current = fixedPoint(decoded, audit, context);
+    }
+    if (current === text && cacheable) {
+      if (clean.size >= CLEAN_CACHE_ENTRIES) clean.clear();
+      clean.add(cacheKey);
     }
     return current;
   };

@@ -80,7 +80,7 @@ describe('createMasker: modes', () => {
 describe('createMasker: records', () => {
   const masker = createMasker(config());
 
-  it('masks message, service and attribute strings at any depth, inside arrays; keys and numbers stay', () => {
+  it('masks message, service and attribute strings at any depth, inside arrays; keys are scanned too', () => {
     const record = makeRecord({
       service: 'mailer bob@example.com',
       message: 'sent to bob@example.com',
@@ -101,11 +101,11 @@ describe('createMasker: records', () => {
       status: 200,
       ok: true,
       nothing: null,
-      'bob@example.com': 'key names are not masked',
+      '<email>': 'key names are not masked',
       user: { contact: { emails: ['<email>', '<email>'], ip: '<ipv4>' } },
       matrix: [[['<phone>']]],
     });
-    expect(audit).toEqual({ email: 4, ipv4: 1, phone: 1 });
+    expect(audit).toEqual({ email: 5, ipv4: 1, phone: 1 });
     expect(out.ingest).toEqual(record.ingest);
     expect(out.timestamp).toBe(record.timestamp);
   });
@@ -138,13 +138,13 @@ describe('createMasker: records', () => {
     const out = masker.maskRecord(record, audit);
     expect(out.attributes).toEqual({
       user: { Password: '<redacted>', name: 'plain' },
-      headers: { Authorization: '<redacted>', 'X-Api-Key': 'k' },
+      headers: { Authorization: '<redacted>', 'X-Api-Key': '<redacted>' },
       API_KEY: '<redacted>',
       cookie: '<redacted>',
       client_secret: '<redacted>',
       refresh_token: null,
     });
-    expect(audit).toEqual({ sensitiveKey: 5 });
+    expect(audit).toEqual({ sensitiveKey: 6 });
   });
 
   it('uses the configured sensitive key fragments only', () => {
