@@ -374,6 +374,7 @@ export function createProcessApp(deps: ProcessDeps): ProcessApp {
     for (const p of plan.poison) poisonByReason[p.reason] = (poisonByReason[p.reason] ?? 0) + 1;
     for (const [reason, n] of Object.entries(poisonByReason))
       metrics.count(M.failed, n, { name: 'reason', value: reason });
+    if (s.clampedTimestamps) metrics.count(M.clampedTimestamps, s.clampedTimestamps);
     metrics.count(M.dynamodbWrites, writes);
     metrics.count(M.s3Objects, objectCount);
     metrics.milliseconds(M.batchDuration, now() - started);

@@ -19,6 +19,8 @@ export interface BatchStats {
   suppressed: number;
   /** Values masked, by detector (`email`, `card`, …), `sensitiveKey` (key-name rule) or `allowList`. */
   masked: Record<string, number>;
+  /** Records aggregated at their receive time, their own being out of bounds (safe/event-time.ts); absent = 0. */
+  clampedTimestamps?: number;
 }
 
 export interface BatchResult {
@@ -46,5 +48,6 @@ export function mergeStats(a: BatchStats, b: BatchStats): BatchStats {
   };
   addCounts(out.dropped, b.dropped);
   addCounts(out.masked, b.masked);
-  return out;
+  const clamped = (a.clampedTimestamps ?? 0) + (b.clampedTimestamps ?? 0);
+  return clamped > 0 ? { ...out, clampedTimestamps: clamped } : out;
 }

@@ -76,6 +76,7 @@ export function createPipeline(rules: PipelineRules, keys: MaskKeys = {}): Pipel
       stats: () => stats,
       end() {
         const outputs = rate.flush().map((summary) => emit(summary, -1));
+        if (aggregator.clampedTimestamps > 0) stats.clampedTimestamps = aggregator.clampedTimestamps;
         return { outputs, stats, aggregates: aggregator.result() };
       },
     };

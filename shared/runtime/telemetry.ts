@@ -36,4 +36,6 @@ export const PROCESS_METRICS = {
   /** Batches parked whole because a write was refused for good (dimension `target`). */
   batchParked: 'BatchParked',
   stoppedEarly: 'BatchStoppedEarly',
+  /** Records whose event time was out of bounds, aggregated at their receive time (docs/residency.md). */
+  clampedTimestamps: 'ClampedTimestamps',
 } as const;

@@ -441,6 +441,26 @@ describe('process app: metrics and retry bounds', () => {
     expect(counts.get('BatchStoppedEarly')).toBe(1);
   });
 
+  it('counts ClampedTimestamps for records whose event time is out of bounds, aggregating them at receive time', async () => {
+    const { metrics, counts } = recorder();
+    const { app, aggregates } = memoryApp({ metrics });
+    const ingest = { receivedAt: T0, protocol: 'test' };
+    const records = [
+      makeRecord({ tenant: 'acme', region: 'eu', timestamp: -8.64e15, ingest: { ...ingest, id: 'c1' } }),
+      makeRecord({
+        tenant: 'acme',
+        region: 'eu',
+        timestamp: T0 + 2 * 3_600_000,
+        ingest: { ...ingest, id: 'c2' },
+      }),
+      makeRecord({ tenant: 'acme', region: 'eu', timestamp: T0 - 60_000, ingest: { ...ingest, id: 'c3' } }),
+    ];
+    await app.run(kinesisEvent(packRecords(records, 1 << 20).map((data) => ({ data }))), LAMBDA_CONTEXT);
+    expect(counts.get('ClampedTimestamps')).toBe(2);
+    const windows = [...aggregates.items.values()].map((i) => Number(i['windowStart'])).sort();
+    expect(new Set(windows)).toEqual(new Set([T0 - 60_000, T0]));
+  });
+
   it('gives up on an item that keeps changing after exactly maxConflictRounds attempts, retrying the batch', async () => {
     const base = createMemoryAggregateStore();
     const attempts = new Map<string, number>();
