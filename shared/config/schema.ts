@@ -224,6 +224,13 @@ export const maskSchema = z
   });
 export type MaskConfig = z.infer<typeof maskSchema>;
 
+/** A literal that may replicate as a dimension value (docs/residency.md): bounded, no control characters. */
+const dimensionLiteral = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\w .:/@-]+$/, 'must be 1-64 letters, digits or . : / @ - _ and spaces');
+
 export const aggregateSchema = z.strictObject({
   windowSeconds: z.number().int().min(1).max(86_400).default(60),
   /**
@@ -247,6 +254,15 @@ export const aggregateSchema = z.strictObject({
       enabled: z.boolean().default(true),
       /** Cap of distinct templates kept per (service, window); the rest count under `<other>`. */
       maxPerWindow: z.number().int().min(1).max(1000).default(50),
+      /** A template replicates only once this many distinct messages produced it in the window (the rest: `<other>`). */
+      minDistinct: z.number().int().min(2).max(20).default(5),
+    })
+    .prefault({}),
+  /** Event times outside [receive - maxLate, receive + maxAhead] are aggregated at their receive time. */
+  eventTime: z
+    .strictObject({
+      maxLateSeconds: z.number().int().min(60).max(31_536_000).default(604_800),
+      maxAheadSeconds: z.number().int().min(0).max(86_400).default(3600),
     })
     .prefault({}),
 });
@@ -270,13 +286,6 @@ export const regionSchema = z.strictObject({
   stream: z
     .strictObject({
       mode: z.enum(['onDemand', 'provisioned']).default('onDemand'),
-/** A literal that may replicate as a dimension value (docs/residency.md): bounded, no control characters. */
-const dimensionLiteral = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\w .:/@-]+$/, 'must be 1-64 letters, digits or . : / @ - _ and spaces');
-
       shards: z.number().int().min(1).max(500).default(2),
       retentionHours: z.number().int().min(24).max(8760).default(24),
     })
@@ -288,15 +297,6 @@ const dimensionLiteral = z
       maxRetryAttempts: z.number().int().min(0).max(10_000).default(5),
       maxRecordAgeSeconds: z.number().int().min(60).max(604_800).default(3600),
       /** Must stay 1: the exactly-once design needs each shard processed strictly in order. */
-      /** A template replicates only once this many distinct messages produced it in the window (the rest: `<other>`). */
-      minDistinct: z.number().int().min(2).max(20).default(5),
-    })
-    .prefault({}),
-  /** Event times outside [receive - maxLate, receive + maxAhead] are aggregated at their receive time. */
-  eventTime: z
-    .strictObject({
-      maxLateSeconds: z.number().int().min(60).max(31_536_000).default(604_800),
-      maxAheadSeconds: z.number().int().min(0).max(86_400).default(3600),
       parallelizationFactor: z.literal(1).default(1),
       memoryMb: z.number().int().min(128).max(10_240).default(1024),
     })
