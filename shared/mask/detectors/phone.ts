@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Detector } from '../detector.ts';
 import { digitsOf } from '../detector.ts';
 
@@ -38,12 +39,15 @@ export const phone: Detector = {
   pattern: new RegExp(
     [
       '(?<![0-9A-Za-z+.,/-])(?:',
-      // 1: international; `+` may be URL-encoded (`?phone=%2B14155552671`); a bracketed group may be followed
+      // 1: international with a `+` or `00` prefix and any national grouping (`+49 30 1234567`, `+49 (0)30 …`,
+      // `0049 30 …`, `+46 70 123 45 67`), validated by libphonenumber-js against every country's plan
+      '((?:\\+|%2[Bb]|00)[1-9]\\d{0,2}(?:[ .-]?\\(0\\)[ .-]?\\d{1,5}|[ .-]?\\d{1,10}){1,6}(?=[^0-9A-Za-z]|$))|',
+      // 2: international; `+` may be URL-encoded (`?phone=%2B14155552671`); a bracketed group may be followed
       // directly by digits (the UK trunk `+44 (0)20 7946 0958`)
       '((?:\\+|%2[Bb])[1-9]\\d{0,3}(?:[ .-]?\\(\\d{1,4}\\)\\d{0,6}|[ .-]\\d{1,6}){1,6}|(?:\\+|%2[Bb])[1-9]\\d{6,14})',
-      // 2: North American (optional 1 / +1 prefix); 3: its separator
-      '|((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?\\d{3}[ .-]\\d{4}|\\d{3}([.-])\\d{3}\\3\\d{4}|\\d{3} \\d{3} \\d{4}))',
-      // 4: trunk-prefixed national, the area code possibly bracketed (`(020) 7946 0958`)
+      // 3: North American (optional 1 / +1 prefix); 4: its separator
+      '|((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?\\d{3}[ .-]\\d{4}|\\d{3}([.-])\\d{3}\\4\\d{4}|\\d{3} \\d{3} \\d{4}))',
+      // 5: trunk-prefixed national, the area code possibly bracketed (`(020) 7946 0958`)
       '|((?:0\\d{1,4}|\\(0\\d{1,4}\\))[ -]\\d{2,8}(?:[ -]\\d{2,4}){0,3})',
       ')(?![0-9A-Za-z]|[.,-]\\d)',
     ].join(''),
@@ -52,12 +56,27 @@ export const phone: Detector = {
   worthScanning: (_text, probe) => probe.longNumber(),
   validate(m) {
     if (m[1] !== undefined) {
+      const prefix = m[1].startsWith('00') ? 2 : plusLength(m[1]) || 1;
+      // `00` alone starts many ids (`0012345678901`): as an international prefix it needs grouping after it.
+      if (prefix === 2 && !/^00\d{1,3}[ .(-]/.test(m[1])) return undefined;
+      const national = m[1].slice(prefix).replace('(0)', '');
+      const d = digitsOf(national);
+      if (d.length >= 8 && d.length <= MAX_DIGITS && parsePhoneNumberFromString(`+${d}`)?.isValid()) {
+        return { start: m.index, end: m.index + m[1].length };
+      }
+      // Not one number as a whole (it may have swallowed a following count): the E.164 digit-count rule below.
+      if (prefix === 2) return undefined;
       const plus = plusLength(m[1]);
       const end = international(m[1].slice(plus));
       return end < 0 ? undefined : { start: m.index, end: m.index + plus + end };
     }
-    const d = digitsOf(m[0]);
     if (m[2] !== undefined) {
+      const plus = plusLength(m[2]);
+      const end = international(m[2].slice(plus));
+      return end < 0 ? undefined : { start: m.index, end: m.index + plus + end };
+    }
+    const d = digitsOf(m[0]);
+    if (m[3] !== undefined) {
       const national = d.length === 11 ? d.slice(1) : d;
       if (national.length !== 10 || national[0]! < '2' || national[3]! < '2') return undefined;
       return { start: m.index, end: m.index + m[0].length };

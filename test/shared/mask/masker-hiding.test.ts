@@ -169,3 +169,20 @@ describe('masking is idempotent and leaves clean text unchanged', () => {
     );
   });
 });
+
+describe('where identifiers hide: international phone numbers (libphonenumber-js)', () => {
+  it.each([
+    'call +49 30 1234567 now',
+    'call +49 (0)30 1234567 now',
+    'call 0049 30 1234567 now',
+    'call +31 6 12345678 now',
+    'call +46 70 123 45 67 now',
+  ])('%j', (text) => {
+    expect(mask(text)).toBe('call <phone> now');
+  });
+
+  it('keeps ids and timestamps that only look like numbers', () => {
+    for (const text of ['id 0012345678901', 'ts 1764688000000', 'order 004912345', 'took 1234567 ns'])
+      expect(mask(text)).toBe(text);
+  });
+});
