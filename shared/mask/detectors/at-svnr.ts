@@ -1,7 +1,9 @@
 import type { Detector } from '../detector.ts';
-import { capture, digitsIn, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
+import { capture, digitsIn, hasRun, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
 import { dayOk, two } from './check-digits.ts';
-import { keywordNear } from './keyword.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /\d{4} \d{6}/;
 
 const KEYWORDS =
   /sozial[\s_.-]?versicherung|versicherungs[\s_.-]?(?:nummer|nr)|(?<![a-z])(?:svnr|vsnr)(?![a-z])|(?<![a-z])sv[\s_.-]?(?:nr|nummer)(?![a-z])|social[\s_.-]?security/i;
@@ -23,7 +25,8 @@ export const atSvnr: Detector = {
   name: 'atSvnr',
   minLength: 10,
   pattern: new RegExp(`${NUM_LEFT}(\\d{4} ?\\d{6})${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    (hasRun(text, 10) && keywordAnywhere(KEYWORDS, text, context)) || PRINTED.test(text),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     if (!svnrOk(digitsIn(value))) return undefined;

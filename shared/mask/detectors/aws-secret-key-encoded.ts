@@ -3,6 +3,7 @@ import { secretKeyOk } from './aws-secret-key.ts';
 
 /** `/` and `+` written `%2F`/`%2B` (URL-encoded) or `\/` (JSON-escaped, as PHP and some loggers write it). */
 const ENCODED = /%2[FfBb]|\\\//g;
+const ENCODED_HINT = /%2[FfBb]|\\\//;
 const decode = (s: string): string =>
   s.replace(ENCODED, (e) => (e === '\\/' ? '/' : e[2] === 'B' || e[2] === 'b' ? '+' : '/'));
 
@@ -17,7 +18,7 @@ export const awsSecretKeyEncoded: Detector = {
   minLength: 42,
   pattern:
     /(?:^|[^A-Za-z0-9+/%\\]|%3[Dd]|%22|%3[Aa])((?:[A-Za-z0-9+/]|%2[FfBb]|\\\/){40,120})(?![A-Za-z0-9+/=]|%2[FfBb]|\\\/)/g,
-  worthScanning: (text) => text.includes('%2') || text.includes('\\/'),
+  worthScanning: (text) => ENCODED_HINT.test(text),
   validate(m, text) {
     const raw = m[1]!;
     const end = m.index + m[0].length;

@@ -1,7 +1,9 @@
 import type { Detector } from '../detector.ts';
-import { capture, digitsIn, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
+import { capture, digitsIn, hasRun, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
 import { modOf, two } from './check-digits.ts';
-import { keywordNear } from './keyword.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /\d\d\.\d\d\.\d\d-\d{3}\.\d\d/;
 
 const KEYWORDS =
   /rijksregister|registre[\s_.-]?national|national[\s_.-]?(?:number|register|nr)|(?<![a-z])(?:insz|niss|rrn)(?![a-z])|num[ée]ro[\s_.-]?national/i;
@@ -28,7 +30,8 @@ export const beNationalNumber: Detector = {
   name: 'beNationalNumber',
   minLength: 11,
   pattern: new RegExp(`${NUM_LEFT}(\\d{11}|\\d{2}\\.\\d{2}\\.\\d{2}-\\d{3}\\.\\d{2})${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    (hasRun(text, 11) && keywordAnywhere(KEYWORDS, text, context)) || PRINTED.test(text),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     if (!beNationalNumberOk(digitsIn(value))) return undefined;

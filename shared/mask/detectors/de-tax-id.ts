@@ -1,6 +1,8 @@
 import type { Detector } from '../detector.ts';
-import { capture, digitsIn, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
-import { keywordNear } from './keyword.ts';
+import { capture, digitsIn, hasRun, NUM_LEFT, NUM_RIGHT, separated } from './bounds.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /\d\d \d{3} \d{3} \d{3}/;
 
 const KEYWORDS =
   /steuer|(?<![a-z])st[\s_.-]?id|tax[\s_.-]?id|(?<![a-z])tin(?![a-z])|(?<![a-z])idnr|identifikations[\s_.-]?nr|identifikationsnummer/i;
@@ -51,7 +53,8 @@ export const deTaxId: Detector = {
   name: 'deTaxId',
   minLength: 11,
   pattern: new RegExp(`${NUM_LEFT}([1-9]\\d(?: \\d{3}){3}|[1-9]\\d{10})${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    (hasRun(text, 11) && keywordAnywhere(KEYWORDS, text, context)) || PRINTED.test(text),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     if (!deTaxIdOk(digitsIn(value))) return undefined;

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { capture, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { capture, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
 import { modOf } from './check-digits.ts';
 import { keywordNear } from './keyword.ts';
 
@@ -7,6 +7,7 @@ const KEYWORDS =
   /(?<![a-z])nir(?![a-z])|insee|s[ée]cu(?:rit[ée])?[\s_.-]?sociale|(?<![a-z])nss(?![a-z])|carte[\s_.-]?vitale|social[\s_.-]?security/i;
 
 const CORSICA = /\d ?2[ABab] ?\d{3}/;
+const PRINTED = /[1-478] \d\d \d\d (?:\d\d|2[ABab]) \d{3} /;
 
 /** INSEE key: 97 − (first 13 digits mod 97), Corsica's departments 2A and 2B counted as 19 and 18. */
 export function frNirOk(compact: string): boolean {
@@ -31,7 +32,7 @@ export const frNir: Detector = {
     'g',
   ),
   // Corsican numbers hold a letter, which breaks the long-number probe's digit run.
-  worthScanning: (text, probe) => probe.longNumber() || CORSICA.test(text),
+  worthScanning: (text) => hasRun(text, 15) || PRINTED.test(text) || CORSICA.test(text),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     const compact = value.replace(/ /g, '');

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { capture, WORD_LEFT, WORD_RIGHT } from './bounds.ts';
+import { capture, hasRun, WORD_LEFT, WORD_RIGHT } from './bounds.ts';
 import { keywordAnywhere, keywordNear } from './keyword.ts';
 
 const KEYWORDS = /(?<![a-z])ppsn?(?![a-rt-z])|personal[\s_.-]?public[\s_.-]?service/i;
@@ -23,11 +23,9 @@ export const iePps: Detector = {
   name: 'iePps',
   minLength: 8,
   pattern: new RegExp(`${WORD_LEFT}(\\d{7}[A-W][ABHWTX]?)${WORD_RIGHT}`, 'g'),
-  worthScanning: (text, _probe, context) => SEVEN.test(text) && keywordAnywhere(KEYWORDS, text, context),
+  worthScanning: (text, _probe, context) => hasRun(text, 7) && keywordAnywhere(KEYWORDS, text, context),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     return ppsOk(value) && keywordNear(KEYWORDS, text, hit.start, context) ? hit : undefined;
   },
 };
-
-const SEVEN = /\d{7}[A-W]/;

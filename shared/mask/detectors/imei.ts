@@ -1,7 +1,9 @@
 import type { Detector } from '../detector.ts';
-import { digitsIn, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { digitsIn, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
 import { luhnOk } from './check-digits.ts';
-import { keywordNear } from './keyword.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /\d\d([- ])\d{6}\1\d{6}\1\d/;
 
 const KEYWORDS = /imei|device[\s_.-]?id/i;
 
@@ -14,7 +16,8 @@ export const imei: Detector = {
   name: 'imei',
   minLength: 15,
   pattern: new RegExp(`${NUM_LEFT}(\\d{2}([- ]?)\\d{6}\\2\\d{6}\\2\\d)${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    (hasRun(text, 15) && keywordAnywhere(KEYWORDS, text, context)) || PRINTED.test(text),
   validate(m, text, context) {
     const value = m[1]!;
     const end = m.index + m[0].length;

@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { capture, digitsIn, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { capture, digitsIn, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
 import { keywordAnywhere, keywordNear } from './keyword.ts';
 
 const KEYWORDS =
@@ -22,7 +22,8 @@ export const nlBsn: Detector = {
   name: 'nlBsn',
   minLength: 9,
   pattern: new RegExp(`${NUM_LEFT}(\\d{9}|\\d{4}\\.\\d{2}\\.\\d{3})${NUM_RIGHT}`, 'g'),
-  worthScanning: (text, probe, context) => probe.longNumber() && keywordAnywhere(KEYWORDS, text, context),
+  worthScanning: (text, _probe, context) =>
+    (hasRun(text, 9) || text.includes('.')) && keywordAnywhere(KEYWORDS, text, context),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     return bsnOk(digitsIn(value)) && keywordNear(KEYWORDS, text, hit.start, context) ? hit : undefined;

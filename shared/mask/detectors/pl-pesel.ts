@@ -1,5 +1,5 @@
 import type { Detector } from '../detector.ts';
-import { capture, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { capture, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
 import { dateOk, two, weightedSum } from './check-digits.ts';
 import { keywordAnywhere, keywordNear } from './keyword.ts';
 
@@ -24,7 +24,7 @@ export const plPesel: Detector = {
   name: 'plPesel',
   minLength: 11,
   pattern: new RegExp(`${NUM_LEFT}(\\d{11})${NUM_RIGHT}`, 'g'),
-  worthScanning: (text, probe, context) => probe.longNumber() && keywordAnywhere(KEYWORDS, text, context),
+  worthScanning: (text, _probe, context) => hasRun(text, 11) && keywordAnywhere(KEYWORDS, text, context),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     return peselOk(value) && keywordNear(KEYWORDS, text, hit.start, context) ? hit : undefined;

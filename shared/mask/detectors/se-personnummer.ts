@@ -1,7 +1,9 @@
 import type { Detector } from '../detector.ts';
-import { capture, digitsIn, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { capture, digitsIn, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
 import { dayOk, luhnOk, two } from './check-digits.ts';
-import { keywordNear } from './keyword.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /\d{6}[-+]\d{4}/;
 
 const KEYWORDS = /person[\s_.-]?(?:nummer|nr|number)|(?<![a-z])pnr(?![a-z])|samordnings[\s_.-]?nummer/i;
 
@@ -21,7 +23,9 @@ export const sePersonnummer: Detector = {
   name: 'sePersonnummer',
   minLength: 10,
   pattern: new RegExp(`${NUM_LEFT}((?:19|20)?\\d{6}[-+]?\\d{4})${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    PRINTED.test(text) ||
+    ((hasRun(text, 10) || hasRun(text, 12)) && keywordAnywhere(KEYWORDS, text, context)),
   validate(m, text, context) {
     const { value, hit } = capture(m);
     const d = digitsIn(value);

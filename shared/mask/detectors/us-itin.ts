@@ -1,6 +1,8 @@
 import type { Detector } from '../detector.ts';
-import { digitsIn, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
-import { keywordNear } from './keyword.ts';
+import { digitsIn, hasRun, NUM_LEFT, NUM_RIGHT } from './bounds.ts';
+import { keywordAnywhere, keywordNear } from './keyword.ts';
+
+const PRINTED = /9\d\d[- ]\d\d[- ]\d{4}/;
 
 const KEYWORDS = /itin|taxpayer[\s_.-]?id|(?<![a-z])tin(?![a-z])/i;
 
@@ -17,7 +19,8 @@ export const usItin: Detector = {
   name: 'usItin',
   minLength: 9,
   pattern: new RegExp(`${NUM_LEFT}(9\\d{2}([- ]?)(\\d{2})\\2\\d{4})${NUM_RIGHT}`, 'g'),
-  worthScanning: (_text, probe) => probe.longNumber(),
+  worthScanning: (text, _probe, context) =>
+    PRINTED.test(text) || (hasRun(text, 9) && keywordAnywhere(KEYWORDS, text, context)),
   validate(m, text, context) {
     const value = m[1]!;
     if (!itinGroupOk(Number(m[3]))) return undefined;
