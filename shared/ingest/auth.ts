@@ -65,7 +65,7 @@ function decodePair(value: string): [string, string] | undefined {
  * Every string in the request that may be the ingestion key, from the headers shippers use:
  * `Authorization: Bearer|Splunk <key>`, `ApiKey <key>` (as given, or base64 `id:key` whose key part or whole pair
  * may be the key), `Basic` (password, or user when the password is empty, as Beats send tokens), Firehose's
- * `X-Amz-Firehose-Access-Key`, and `X-Api-Key`. Header names are lower-case (API Gateway v2 lower-cases them).
+ * `X-Amz-Firehose-Access-Key`, `X-Api-Key` and Datadog's `DD-API-KEY`. Header names are lower-case (API Gateway v2 lower-cases them).
  */
 export function credentialCandidates(headers: Readonly<Record<string, string | undefined>>): string[] {
   const out: string[] = [];
@@ -89,7 +89,7 @@ export function credentialCandidates(headers: Readonly<Record<string, string | u
       }
     }
   }
-  for (const name of ['x-amz-firehose-access-key', 'x-api-key']) {
+  for (const name of ['x-amz-firehose-access-key', 'x-api-key', 'dd-api-key']) {
     const value = headers[name]?.trim();
     if (value) out.push(value);
   }

@@ -1,7 +1,9 @@
+import { datadogProtocol } from './protocols/datadog.ts';
 import { esProtocol } from './protocols/es.ts';
 import { firehoseProtocol } from './protocols/firehose.ts';
 import { hecEventProtocol, hecRawProtocol } from './protocols/hec.ts';
 import { ingestProtocol } from './protocols/ingest.ts';
+import { lokiProtocol } from './protocols/loki.ts';
 import { metaProtocol } from './protocols/meta.ts';
 import { otlpProtocol } from './protocols/otlp.ts';
 import type { IngestProtocol, RouteSpec } from './protocols/types.ts';
@@ -14,6 +16,8 @@ export const INGEST_PROTOCOLS: readonly IngestProtocol<never>[] = [
   hecRawProtocol,
   esProtocol,
   firehoseProtocol,
+  lokiProtocol,
+  datadogProtocol,
   metaProtocol,
 ] as IngestProtocol<never>[];
 

@@ -297,7 +297,11 @@ describe('real clients', () => {
 
 describe('keys, residency and limits over HTTP', () => {
   const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
-    fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
+    fetch(`${stack.url}${path}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
 
   it('missing or unknown key → 401 in each protocol shape; nothing written', async () => {
     const before = (await stack.records()).length;

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import snappy from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { google, opentelemetry } from '../../../shared/ingest/protocols/generated/wire.js';
+import { google, logproto, opentelemetry } from '../../../shared/ingest/protocols/generated/wire.js';
 import { decodeEnvelope } from '../../../shared/record/envelope.ts';
 import { apiEvent, bearer, KEYS, memoryApp } from '../../helpers/ingest.ts';
+import { otlpJsonToProtobuf } from '../../helpers/otlp-proto.ts';
 
 /**
  * Hostile input: whatever arrives, the handler answers (never throws), never with 5xx, always with a JSON body
@@ -19,7 +22,28 @@ const POST_ROUTES = [
   '/_bulk',
   '/logs-x/_bulk',
   '/firehose',
+  '/loki/api/v1/push',
+  '/api/v2/logs',
+  '/v1/input',
 ] as const;
+
+const OTLP_PROTO = otlpJsonToProtobuf(
+  JSON.parse(readFileSync(new URL('../../fixtures/ingest/otlp.json', import.meta.url), 'utf8')),
+);
+const LOKI_PROTO = logproto.PushRequest.encode({
+  streams: [
+    {
+      labels: '{app="api", level="info"}',
+      entries: [
+        {
+          timestamp: { seconds: 1_795_000_000, nanos: 5 },
+          line: 'l1',
+          structuredMetadata: [{ name: 'k', value: 'v' }],
+        },
+      ],
+    },
+  ],
+}).finish();
 
 const app = await memoryApp({ limits: { maxRecords: 5_000 } });
 const seen = new Map<number, number>();
@@ -48,8 +72,12 @@ async function check(
     const status = (res.statusCode ?? 0) >= 400 ? google.rpc.Status.decode(bytes) : undefined;
     if (status) expect(status.message).not.toMatch(/\n\s+at /);
     else expect(() => ExportLogsServiceResponse.decode(bytes)).not.toThrow();
-  } else if (res.statusCode !== 204) {
+  } else if (String(res.headers?.['content-type'] ?? '').startsWith('application/json')) {
     expect(() => JSON.parse(res.body ?? '')).not.toThrow();
+  } else {
+    // Loki answers 204 with no body, errors as one line of text.
+    if (res.statusCode === 204) expect(res.body).toBe('');
+    else expect(res.headers?.['content-type']).toMatch(/^text\/plain/);
   }
   expect(res.body).not.toMatch(/\n\s+at /); // no stack trace
   const status = res.statusCode ?? 0;
@@ -210,6 +238,17 @@ const encoded = fc.oneof(
     body: Buffer.from(b),
     encoding: undefined as string | undefined,
   })),
+  // Binary protocols: snappy blocks of anything (Loki), valid protobuf cut or flipped anywhere (OTLP, Loki).
+  fc.uint8Array({ maxLength: 300 }).map((b) => ({
+    body: Buffer.from(snappy.compress(b)),
+    encoding: undefined as string | undefined,
+  })),
+  fc.tuple(fc.nat(), fc.nat(), fc.boolean()).map(([cut, flip, loki]) => {
+    const proto = loki ? LOKI_PROTO : OTLP_PROTO;
+    const b = Buffer.from(proto.subarray(0, cut % (proto.length + 1)));
+    if (b.length > 0) b[flip % b.length] = b[flip % b.length]! ^ (1 << (flip % 8));
+    return { body: loki ? Buffer.from(snappy.compress(b)) : b, encoding: undefined as string | undefined };
+  }),
   fc
     .tuple(
       fc.uint8Array({ maxLength: 100 }),
@@ -269,6 +308,34 @@ describe('crafted hostile bodies', () => {
     expect(await every(Buffer.alloc(11 * 1024 * 1024, 0x7b))).toEqual(POST_ROUTES.map(() => 413));
   });
 
+  it('binary traps: huge varints, truncated frames, deep kvlists, snappy bombs → 4xx in the protocol shape', async () => {
+    const proto = { 'content-type': 'application/x-protobuf' };
+    const varint = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    const truncated = OTLP_PROTO.subarray(0, OTLP_PROTO.length - 5);
+    for (const body of [varint, Buffer.from(truncated)]) {
+      expect((await check('/v1/logs', body, proto)).statusCode).toBe(400);
+      expect((await check('/loki/api/v1/push', Buffer.from(snappy.compress(body)), proto)).statusCode).toBe(
+        400,
+      );
+    }
+    // 3,000 nested kvlists inside one attribute value (the decoder unit test goes to 10,000).
+    let value: Buffer = Buffer.from([0x0a, 0x01, 0x78]); // AnyValue{stringValue:"x"}
+    for (let i = 0; i < 3_000; i++) {
+      const kv = Buffer.concat([Buffer.from([0x0a, 0x01, 0x6b, 0x12]), len(value), value]);
+      const list = Buffer.concat([Buffer.from([0x0a]), len(kv), kv]);
+      value = Buffer.concat([Buffer.from([0x32]), len(list), list]);
+    }
+    const attr = Buffer.concat([Buffer.from([0x0a, 0x01, 0x61, 0x12]), len(value), value]);
+    const lr = Buffer.concat([Buffer.from([0x32]), len(attr), attr]);
+    const sl = Buffer.concat([Buffer.from([0x12]), len(lr), lr]);
+    const rl = Buffer.concat([Buffer.from([0x12]), len(sl), sl]);
+    const deep = await check('/v1/logs', Buffer.concat([Buffer.from([0x0a]), len(rl), rl]), proto);
+    expect(deep.statusCode).toBe(400);
+    // A snappy block claiming 256 MiB of output: refused from its header, nothing allocated.
+    const bomb = Buffer.from([0xff, 0xff, 0xff, 0x7f, 0x00]);
+    expect((await check('/loki/api/v1/push', bomb, proto)).statusCode).toBe(413);
+  });
+
   it('truncated gzip → 400 naming it', async () => {
     const truncated = gzipSync('{"message":"cut"}\n'.repeat(100)).subarray(0, 40);
     const res = await check('/ingest', truncated, { 'content-encoding': 'gzip' });
@@ -323,3 +390,14 @@ describe('crafted hostile bodies', () => {
     ]);
   });
 });
+
+function len(b: Uint8Array): Buffer {
+  const out: number[] = [];
+  let n = b.length;
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
