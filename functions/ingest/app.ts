@@ -10,7 +10,7 @@ import {
   TooLargeError,
 } from '../../shared/ingest/errors.ts';
 import { DEFAULT_BUDGET_MS, DEFAULT_LIMITS, type IngestLimits } from '../../shared/ingest/limits.ts';
-import { packForStream } from '../../shared/ingest/pack.ts';
+import { compressPacked, packForStream } from '../../shared/ingest/pack.ts';
 import type { IngestRequest, RequestContext } from '../../shared/ingest/protocols/types.ts';
 import { RecordFactory } from '../../shared/ingest/records.ts';
 import {
@@ -157,7 +157,7 @@ export function createIngestApp(deps: IngestAppDeps): IngestHandler {
       parsed = protocol.parse(req, factory);
       const records = factory.records;
       info.records = records.length;
-      const packed = packForStream(records, limits.maxRecordBytes);
+      const packed = await compressPacked(packForStream(records, limits.maxRecordBytes));
       protocol.checkPacked(parsed, packed, records, req);
       const stream =
         packed.entries.length > 0

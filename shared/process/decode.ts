@@ -139,8 +139,11 @@ function decodePayload(record: StreamRecord, sub: number | undefined, ctx: Decod
   if (isEnvelope(data)) {
     let records: LogRecord[];
     try {
-      records = decodeEnvelope(data);
+      records = decodeEnvelope(data, ctx.maxInflatedBytes ?? DEFAULT_MAX_INFLATED);
     } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new PoisonRecordError('too-large', 'compressed envelope inflates beyond the cap', { cause });
+      }
       throw new PoisonRecordError('invalid-envelope', 'an envelope line is not a serialized record', {
         cause,
       });
