@@ -11,10 +11,13 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import snappy from 'snappyjs';
 import { createIngestApp } from '../functions/ingest/app.ts';
 import { createMemorySink } from '../shared/adapters/kinesis-producer.ts';
 import { parseConfig } from '../shared/config/load.ts';
 import { createKeyStore } from '../shared/ingest/auth.ts';
+import { logproto } from '../shared/ingest/protocols/generated/wire.js';
+import { otlpJsonToProtobuf } from '../test/helpers/otlp-proto.ts';
 import { makeCorpus } from './corpus.ts';
 import { writeResults } from './results.ts';
 
@@ -142,7 +145,8 @@ async function measure(
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < events.length; i++) {
       const res = await app(events[i]!);
-      if (res.statusCode !== 200) throw new Error(`${name}: status ${res.statusCode} ${res.body}`);
+      if (res.statusCode !== 200 && res.statusCode !== 204)
+        throw new Error(`${name}: status ${res.statusCode} ${res.body}`);
       bytes += bodyBytes[i]!;
       count += records[i]!;
     }
@@ -185,6 +189,42 @@ await measure(
   ndjson.map((b) => Buffer.byteLength(b)),
   ndjson.map(() => 1000),
   1,
+);
+/** A binary body (protobuf) as API Gateway delivers it: base64. */
+function binaryEvent(path: string, body: Uint8Array, contentType: string): APIGatewayProxyEventV2 {
+  const e = event(path, '', true);
+  return {
+    ...e,
+    headers: { ...e.headers, 'content-type': contentType },
+    body: Buffer.from(body).toString('base64'),
+  };
+}
+const otlpProto = otlp.map((b) => otlpJsonToProtobuf(JSON.parse(b)));
+await measure(
+  'otlp/protobuf (base64)',
+  otlpProto.map((b) => binaryEvent('/v1/logs', b, 'application/x-protobuf')),
+  otlpProto.map((b) => b.length),
+  otlpProto.map(() => 500),
+  rounds,
+);
+const lokiProto: Uint8Array[] = [];
+for (let i = 0; i < lines.length; i += 1000) {
+  const entries = lines.slice(i, i + 1000).map((line, j) => ({
+    timestamp: { seconds: 1_795_000_000 + j, nanos: 0 },
+    line,
+  }));
+  lokiProto.push(
+    snappy.compress(
+      logproto.PushRequest.encode({ streams: [{ labels: '{service_name="bench"}', entries }] }).finish(),
+    ),
+  );
+}
+await measure(
+  'loki/snappy protobuf',
+  lokiProto.map((b) => binaryEvent('/loki/api/v1/push', b, 'application/x-protobuf')),
+  lokiProto.map((b) => b.length),
+  lokiProto.map(() => 1000),
+  rounds,
 );
 console.log(`discard sink took ${sink.count} envelopes, ${(sink.bytes / MIB).toFixed(0)} MiB`);
 // Stream bytes per raw byte: one more pass over the NDJSON bodies, counting what reaches the (discard) sink.
