@@ -13,7 +13,7 @@ export interface DecodedView {
 
 /** Any form the view would change. Tested on the already-masked text, so most strings fail it at once. */
 const TRIGGER =
-  /%[0-9A-Fa-f]{2}|\\[/u"\\tn]|[\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212]|\d\+\d|\d\t\d|\d{2,4}[._/]\d{2,6}[._/]\d{2,6}/;
+  /%[0-9A-Fa-f]{2}|\\[/u"\\tn]|[\u00a0\u2007\u2009\u202f\u2010-\u2015\u2212]|\d\+\d|\d\t\d|\d{3,4}[._/]\d{3,4}[._/]\d{3,4}/;
 
 /** Digit groups joined by one repeated `.`, `/` or `_` (`4111.1111.1111.1111`, `030/1234/5678`). */
 const DIGIT_GROUPS = /\d{2,6}([._/])\d{2,6}(?:\1\d{1,6})+/g;
