@@ -200,9 +200,7 @@ export const maskSchema = z
     mode: z.enum(MASK_MODES).default('placeholder'),
     detectors: z.partialRecord(z.enum(DETECTOR_NAMES), detectorSetting).default({}),
     /** Field names (case-insensitive substrings) whose values are masked whatever they hold. */
-    sensitiveKeys: z
-      .array(z.string().min(1))
-      .default([...DEFAULT_SENSITIVE_KEYS]),
+    sensitiveKeys: z.array(z.string().min(1)).default([...DEFAULT_SENSITIVE_KEYS]),
     /** With policy allowList: field paths whose values pass (still scanned by the detectors). */
     allowList: z.array(fieldPath).default([]),
     /** Key for HMAC pseudonyms. Required when any detector uses mode `hmac`. */

@@ -101,14 +101,14 @@ export function makeMaskCorpus(perType = 300, perLookAlike = 300, seed = 20_261_
       position: 'separator',
     });
   });
-  sample(VALID.email, perType, seed + 101).forEach(({ secret }) =>
+  sample(VALID.email, perType, seed + 101).forEach(({ secret }) => {
     out.push({
       record: record('quota', { by_user: { [secret]: 3 } }, i++),
       type: 'email',
       secret,
       position: 'key',
-    }),
-  );
+    });
+  });
   const pw = fc
     .string({
       unit: fc.constantFrom(...'abcdefghijkmnpqrstuvwxyzABCDEFGH0123456789!$'),
@@ -129,14 +129,14 @@ export function makeMaskCorpus(perType = 300, perLookAlike = 300, seed = 20_261_
       position: k % 2 ? 'message' : 'message',
     });
   });
-  sample(pw, perType, seed + 103).forEach((p) =>
+  sample(pw, perType, seed + 103).forEach((p) => {
     out.push({
       record: record('task def', { env: [{ name: 'DB_PASSWORD', value: p }] }, i++),
       type: 'nameValue',
       secret: p,
       position: 'attribute',
-    }),
-  );
+    });
+  });
   // International phone formats from the issue (libphonenumber-js is not wired in yet: these measure the gap).
   const intl = fc
     .tuple(fc.integer({ min: 1_000_000, max: 9_999_999 }), fc.integer({ min: 0, max: 4 }))
@@ -156,22 +156,22 @@ export function makeMaskCorpus(perType = 300, perLookAlike = 300, seed = 20_261_
   });
   // Negatives: near misses per detector and the look-alikes.
   DETECTOR_NAMES.forEach((name, t) => {
-    sample(NEAR_MISSES[name], Math.ceil(perLookAlike / 3), seed + 200 + t).forEach((text, k) =>
+    sample(NEAR_MISSES[name], Math.ceil(perLookAlike / 3), seed + 200 + t).forEach((text, k) => {
       out.push({
         record: place(text, POSITIONS[k % 2]!, i++),
         type: `nearMiss:${name}`,
         position: 'message',
-      }),
-    );
+      });
+    });
   });
   Object.entries(LOOK_ALIKES).forEach(([kind, arb], t) => {
-    sample(arb, perLookAlike, seed + 400 + t).forEach((text, k) =>
+    sample(arb, perLookAlike, seed + 400 + t).forEach((text, k) => {
       out.push({
         record: place(text, POSITIONS[k % 2]!, i++),
         type: `lookAlike:${kind}`,
         position: 'message',
-      }),
-    );
+      });
+    });
   });
   return out;
 }
