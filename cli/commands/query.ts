@@ -5,7 +5,7 @@ import { loadConfig, type SluiceConfig } from '../../shared/config/load.ts';
 import { DEFAULT_LOCAL_STATE_PATH, type LocalState, readLocalState } from '../../shared/local/state.ts';
 import { queryAggregates } from '../../shared/query/query.ts';
 import type { QueryResult } from '../../shared/query/summarize.ts';
-import { globalResources } from '../../shared/resources.ts';
+import { globalResources, regionResources } from '../../shared/resources.ts';
 import type { Command } from '../command.ts';
 import { UsageError } from '../errors.ts';
 
@@ -105,12 +105,24 @@ export function formatResult(r: QueryResult): string {
   return `${head}\n${totals}\n\ntop patterns\n${patterns}\n`;
 }
 
+/** Patterns with their masked examples, read from the home region's regional store (examples never replicate). */
+export function formatExamples(r: QueryResult): string {
+  const head = `tenant ${r.tenant}, examples from region ${r.regions.join(', ')} (never replicated)\n`;
+  if (r.patterns.length === 0) return `${head}\nno patterns in this range\n`;
+  return `${head}\n${table([
+    ['COUNT', 'SERVICE', 'TEMPLATE', 'EXAMPLE'],
+    ...r.patterns.map((p) => [String(p.count), p.service, p.template, p.example]),
+  ])}\n`;
+}
+
 export const queryCommand: Command = {
   name: 'query',
   summary: 'totals and top patterns of a tenant, summed across regions',
   usage:
-    'sluice query --tenant ID [--from ISO] [--to ISO] [--top N] [--json] [target options]\n' +
+    'sluice query --tenant ID [--from ISO] [--to ISO] [--top N] [--examples] [--json] [target options]\n' +
     '  Aggregate windows starting in [from, to); default: the last 24 hours.\n' +
+    "  --examples: the tenant's patterns with masked examples, from its home region's regional store\n" +
+    '  (examples never leave that region; run it against the home region).\n' +
     TARGET_USAGE,
   async run(argv, io) {
     const { values } = parseArgs({
@@ -122,6 +134,7 @@ export const queryCommand: Command = {
         to: { type: 'string' },
         top: { type: 'string' },
         json: { type: 'boolean' },
+        examples: { type: 'boolean' },
       },
     });
     const target = resolveTarget(values);
@@ -136,6 +149,19 @@ export const queryCommand: Command = {
     if (!(from < to)) throw new UsageError('--from must be before --to');
     const top = values.top === undefined ? 10 : Number(values.top);
     if (!Number.isInteger(top) || top < 0) throw new UsageError('--top must be a whole number');
+    if (values.examples) {
+      const home = target.config.tenants.find((t) => t.id === tenant)!.homeRegion;
+      if (home !== target.region) {
+        throw new UsageError(
+          `examples of tenant "${tenant}" stay in its home region "${home}": run with --region ${home}`,
+        );
+      }
+      const regional = target.local?.regionalTable ?? regionResources(target.config, home).regionalTableName;
+      const reader = createDynamoAggregateStore(target.clients.dynamodb, regional);
+      const result = await queryAggregates(reader, { tenant, from, to, regions: [home], top });
+      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatExamples(result));
+      return 0;
+    }
     const tableName = target.local?.table ?? globalResources(target.config).tableName;
     const reader = createDynamoAggregateStore(target.clients.dynamodb, tableName);
     const result = await queryAggregates(reader, {

@@ -151,13 +151,13 @@ async function tablesText(r: 'eu' | 'us', only?: string): Promise<string> {
 }
 
 /** `sluice query --tenant T --region R --json` against the multi-region local.json. */
-async function query(tenant: Tenant, r: 'eu' | 'us'): Promise<QueryResult> {
+async function query(tenant: Tenant, r: 'eu' | 'us', ...extra: string[]): Promise<QueryResult> {
   const chunks: string[] = [];
   const stdout = new PassThrough();
   stdout.on('data', (d: Buffer) => chunks.push(d.toString()));
   const io = { stdin: new PassThrough(), stdout, stderr: new PassThrough() };
   const code = await queryCommand.run(
-    ['--state', statePath, '--tenant', tenant, '--region', r, '--json'],
+    ['--state', statePath, '--tenant', tenant, '--region', r, '--json', ...extra],
     io,
   );
   expect(code).toBe(0);
@@ -257,6 +257,15 @@ describe('residency across regions on the local stack', () => {
         expect([...unknown[tenant]].filter((v) => global.includes(v))).toEqual([]);
       }
     }
+
+    // Masked examples are read in the home region only; asked elsewhere, the CLI says where they are.
+    const examples = await query('acme', 'eu', '--examples', '--top', '1000');
+    expect(examples.patterns.length).toBeGreaterThan(0);
+    expect(examples.patterns.every((p) => p.example.length > 0)).toBe(true);
+    expect(examples.patterns.some((p) => p.example.includes('<email'))).toBe(true);
+    const rawEmails = [...personal.acme].filter((v) => v.includes('@'));
+    expect(rawEmails.filter((v) => examples.patterns.some((p) => p.example.includes(v)))).toEqual([]);
+    await expect(query('acme', 'us', '--examples')).rejects.toThrow(/home region "eu": run with --region eu/);
   });
 
   it('heals a partition during traffic to the same totals in both regions', async () => {
