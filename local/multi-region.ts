@@ -10,6 +10,7 @@ import {
   DEFAULT_CONFIG_PATH,
   DEFAULT_PORT,
   DEFAULT_STATE_DIR,
+  isAlive,
   type LocalStack,
   startLocalStack,
 } from './stack.ts';
@@ -37,15 +38,6 @@ export interface MultiRegionStack {
   stacks: Record<string, LocalStack>;
   replicator: Replicator;
   stop(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `--regions eu,us` or `all`: the regions to run, checked against the config. */

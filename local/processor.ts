@@ -1,8 +1,9 @@
 import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { createProcessApp, type ProcessApp } from '../functions/process/app.ts';
-import { awsStores, resolveHmacKeys } from '../functions/process/wiring.ts';
+import { awsStores } from '../functions/process/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
 import type { SecretResolver } from '../shared/adapters/secrets.ts';
+import { resolveHmacKeys } from '../shared/adapters/secrets.ts';
 import type { SluiceConfig } from '../shared/config/load.ts';
 import { PROCESSOR_TIMEOUT_SECONDS } from '../shared/resources.ts';
 import type { ProcessMetrics } from '../shared/runtime/telemetry.ts';

@@ -1,7 +1,8 @@
 import { createRollupApp, type DrainReport } from '../functions/rollup/app.ts';
-import { resolveRollupKeys, rollupStores } from '../functions/rollup/wiring.ts';
+import { rollupStores } from '../functions/rollup/wiring.ts';
 import type { Clients } from '../shared/adapters/clients.ts';
 import type { SecretResolver } from '../shared/adapters/secrets.ts';
+import { resolveHmacKeys } from '../shared/adapters/secrets.ts';
 import type { SluiceConfig } from '../shared/config/load.ts';
 
 export interface RollupPollerOptions {
@@ -36,7 +37,7 @@ export async function startRollupPoller(o: RollupPollerOptions): Promise<RollupP
       regionalTable: o.regionalTable,
       globalTable: o.globalTable,
     }),
-    hmacKeys: await resolveRollupKeys(o.config, o.region, o.secrets),
+    hmacKeys: await resolveHmacKeys(o.config, o.region, o.secrets),
     logger: {
       info() {},
       warn: (m, a) => log(`rollup: ${m} ${JSON.stringify(a ?? {})}`),

@@ -5,10 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
 import { bootstrap, loggerAdapter, metricsAdapter } from '../../shared/adapters/bootstrap.ts';
+import { resolveHmacKeys } from '../../shared/adapters/secrets.ts';
 import { coldStart } from '../../shared/runtime/cold-start.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/telemetry.ts';
 import { createProcessApp, type ProcessHandler } from './app.ts';
-import { awsStores, resolveHmacKeys } from './wiring.ts';
+import { awsStores } from './wiring.ts';
 
 const logger = new Logger({ serviceName: 'sluice-process' });
 // Powertools reads POWERTOOLS_METRICS_NAMESPACE (set by infra); the fallback keeps local runs in the same namespace.

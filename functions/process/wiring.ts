@@ -4,8 +4,6 @@ import type { Clients } from '../../shared/adapters/clients.ts';
 import { createFailureStore } from '../../shared/adapters/failure-store.ts';
 import { createS3ObjectStore } from '../../shared/adapters/object-store.ts';
 import { createDynamoDirtyWindows } from '../../shared/adapters/rollup-store.ts';
-import type { SecretResolver } from '../../shared/adapters/secrets.ts';
-import type { SluiceConfig } from '../../shared/config/load.ts';
 import type { ProcessDeps } from './app.ts';
 
 export interface AwsTargets {
@@ -29,19 +27,4 @@ export function awsStores(
     failures: createFailureStore(objects),
     alerts: createSqsAlertQueue(clients.sqs, targets.failureQueueUrl),
   };
-}
-
-/** HMAC keys of the tenants this region serves, resolved once at cold start. */
-export async function resolveHmacKeys(
-  config: SluiceConfig,
-  region: string,
-  secrets: SecretResolver,
-): Promise<Record<string, Uint8Array>> {
-  const keys: Record<string, Uint8Array> = {};
-  for (const t of config.tenants) {
-    const ref = t.pipeline.mask.hmacKey;
-    if (t.homeRegion !== region || !ref) continue;
-    keys[t.id] = new TextEncoder().encode(await secrets.resolve(ref));
-  }
-  return keys;
 }

@@ -6,12 +6,12 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { createClients } from '../../shared/adapters/clients.ts';
-import { createSecretResolver } from '../../shared/adapters/secrets.ts';
+import { createSecretResolver, resolveHmacKeys } from '../../shared/adapters/secrets.ts';
 import { loadConfig } from '../../shared/config/load.ts';
 import { coldStart } from '../../shared/runtime/cold-start.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/telemetry.ts';
 import { createRollupApp, type RollupApp } from './app.ts';
-import { resolveRollupKeys, rollupStores } from './wiring.ts';
+import { rollupStores } from './wiring.ts';
 
 const logger = new Logger({ serviceName: 'sluice-rollup' });
 const metrics = new Metrics({
@@ -42,7 +42,7 @@ async function init(): Promise<RollupApp> {
       regionalTable: required('REGIONAL_TABLE_NAME'),
       globalTable: required('TABLE_NAME'),
     }),
-    hmacKeys: await resolveRollupKeys(config, region, secrets),
+    hmacKeys: await resolveHmacKeys(config, region, secrets),
     logger: {
       info: (m, a) => logger.info(m, { ...a }),
       warn: (m, a) => logger.warn(m, { ...a }),

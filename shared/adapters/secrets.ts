@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SluiceConfig } from '../config/load.ts';
 import type { SecretRef } from '../config/schema.ts';
 import { SluiceError, type SluiceErrorOptions } from '../errors.ts';
 import { isRetryableAwsError } from './aws-errors.ts';
@@ -96,4 +97,19 @@ export function createSecretResolver(deps: SecretResolverDeps): SecretResolver {
       return hit;
     },
   };
+}
+
+/** HMAC keys of the tenants this region serves (their `mask.hmacKey`), resolved once at cold start. */
+export async function resolveHmacKeys(
+  config: SluiceConfig,
+  region: string,
+  secrets: SecretResolver,
+): Promise<Record<string, Uint8Array>> {
+  const keys: Record<string, Uint8Array> = {};
+  for (const t of config.tenants) {
+    const ref = t.pipeline.mask.hmacKey;
+    if (t.homeRegion !== region || !ref) continue;
+    keys[t.id] = new TextEncoder().encode(await secrets.resolve(ref));
+  }
+  return keys;
 }
